@@ -1,0 +1,138 @@
+// Package api is the HTTP API of API.md on gin: routing, authentication, township scope,
+// request IDs and the one error renderer. Handlers are small structs holding the
+// interfaces they need, wired by hand in cmd/mzflow.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/rules"
+)
+
+// Store is everything the API reads from or writes to the database.
+type Store interface {
+	AuthStore
+	CalendarStore
+	Ping(ctx context.Context) error
+}
+
+// Health is what readiness asks of Temporal (the SDK client's CheckHealth fits).
+type Health interface {
+	Ready(ctx context.Context) error
+}
+
+// Deps are the API's collaborators.
+type Deps struct {
+	Store    Store
+	Calendar *calendar.Calendar
+	Rules    func() *rules.Rules
+	Temporal Health
+	Log      *slog.Logger
+	Now      func() time.Time
+	// Web serves the staff page for every path outside /api.
+	Web http.Handler
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New returns the HTTP handler of the whole API and the web page.
+func New(d Deps) http.Handler {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	r := gin.New()
+	r.Use(withRequestID, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
+		d.Log.Error("panic", "request_id", requestID(c), "panic", v)
+		fail(c, mzflow.Errorf(mzflow.CodeInternal, "内部错误"))
+	}), renderErrors(d.Log))
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+		defer cancel()
+		if err := d.Store.Ping(ctx); err != nil {
+			fail(c, &mzflow.Error{Code: mzflow.CodeUnavailable, Message: "数据库不可用", Err: err})
+			return
+		}
+		if d.Temporal != nil {
+			if err := d.Temporal.Ready(ctx); err != nil {
+				fail(c, &mzflow.Error{Code: mzflow.CodeUnavailable, Message: "流程引擎不可用", Err: err})
+				return
+			}
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	})
+
+	auth := &authHandler{store: d.Store, now: d.Now}
+	cal := &calendarHandler{cal: d.Calendar, store: d.Store, now: d.Now}
+	rh := &rulesHandler{rules: d.Rules}
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/auth/login", auth.login)
+	in := v1.Group("", auth.authenticate)
+	in.POST("/auth/logout", auth.logout)
+	in.GET("/me", auth.me)
+	in.GET("/calendar/due", cal.due)
+
+	admin := in.Group("/admin")
+	admin.GET("/calendar/:year", allow(), cal.year)
+	admin.PUT("/calendar/:year", allow(mzflow.RoleAdmin), cal.setYear)
+	admin.GET("/rules", allow(mzflow.RoleAdmin, mzflow.RoleSupervisor), rh.list)
+
+	r.NoRoute(func(c *gin.Context) {
+		if len(c.Request.URL.Path) >= 4 && c.Request.URL.Path[:4] == "/api" {
+			fail(c, mzflow.Errorf(mzflow.CodeNotFound, "接口不存在：%s %s", c.Request.Method, c.Request.URL.Path))
+			return
+		}
+		if d.Web == nil {
+			c.Status(http.StatusNotFound)
+			return
+		}
+		d.Web.ServeHTTP(c.Writer, c.Request)
+	})
+	return r
+}
+
+const requestIDKey = "mzflow.request_id"
+
+// withRequestID takes the caller's X-Request-ID or makes one; it is echoed back, logged
+// and put in every error body.
+func withRequestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if id == "" || len(id) > 64 {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
+
+// accessLog logs one structured line per API request: route and status, never bodies
+// (they carry names and ID numbers).
+func accessLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		if c.FullPath() == "" && c.Writer.Status() != http.StatusNotFound {
+			return // static files
+		}
+		log.Info("http", "request_id", requestID(c), "method", c.Request.Method, "route", c.FullPath(),
+			"status", c.Writer.Status(), "ms", time.Since(start).Milliseconds())
+	}
+}

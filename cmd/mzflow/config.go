@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/pflag"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/rules"
+	"github.com/mzflow/mzflow/store"
+)
+
+// common are the settings several commands share.
+type common struct {
+	rulesFile string
+	logLevel  string
+	logFormat string
+}
+
+func (c *common) flags(fs *pflag.FlagSet) {
+	fs.StringVar(&c.rulesFile, "rules", "", "YAML rules file overriding the national defaults (API.md)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+}
+
+func (c *common) logger(w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
+		lvl = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadRules returns the national defaults overlaid with the rules file, if any. A bad
+// file is a *rules.FileError naming the file, line and field.
+func (c *common) loadRules() (*rules.Rules, error) {
+	if c.rulesFile == "" {
+		return rules.Defaults(), nil
+	}
+	return rules.Load(c.rulesFile)
+}
+
+// loadCalendar returns the shipped calendar with administrators' stored edits applied.
+func loadCalendar(ctx context.Context, st *store.Store) (*calendar.Calendar, error) {
+	cal := calendar.New()
+	years, err := st.CalendarYears(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, y := range years {
+		h, w, err := y.Dates()
+		if err == nil {
+			err = cal.Set(y.Year, h, w)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("stored calendar %d: %w", y.Year, err)
+		}
+	}
+	return cal, nil
+}
+
+// dialTemporal connects to Temporal, waiting up to wait for it to answer.
+func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, wait time.Duration) (client.Client, error) {
+	// The SDK logs at info for every poll hiccup; keep it to warnings.
+	sdkLogger := sdklog.NewStructuredLogger(slog.New(log.Handler()).With("component", "temporal-sdk"))
+	deadline := time.Now().Add(wait)
+	for {
+		c, err := client.DialContext(ctx, client.Options{HostPort: hostPort, Namespace: namespace,
+			Logger: levelFilter{sdkLogger}})
+		if err == nil {
+			return c, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return nil, fmt.Errorf("connect to Temporal at %s: %w", hostPort, err)
+		}
+		log.Warn("Temporal not reachable yet, retrying", "address", hostPort, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// levelFilter drops the SDK's debug and info lines.
+type levelFilter struct{ sdklog.Logger }
+
+func (levelFilter) Debug(string, ...interface{}) {}
+func (levelFilter) Info(string, ...interface{})  {}
+
+// temporalHealth adapts the SDK client to api.Health.
+type temporalHealth struct{ c client.Client }
+
+func (h temporalHealth) Ready(ctx context.Context) error {
+	_, err := h.c.CheckHealth(ctx, &client.CheckHealthRequest{})
+	return err
+}
+
+var stderr io.Writer = os.Stderr

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mzflow/mzflow/activities"
+	"github.com/mzflow/mzflow/api"
+	"github.com/mzflow/mzflow/devserver"
+	"github.com/mzflow/mzflow/rules"
+	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/web"
+	"github.com/mzflow/mzflow/worker"
+)
+
+// devConfig is `mzflow dev`'s configuration.
+type devConfig struct {
+	common
+	data         string
+	addr         string
+	temporalPort int
+	// ready, when set, receives the API's base URL once it serves (tests use it).
+	ready func(url string)
+	out   io.Writer
+}
+
+func devCmd() *cobra.Command {
+	cfg := &devConfig{}
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "run everything in one process: embedded Temporal, SQLite, worker, API and web page",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.out = cmd.OutOrStdout()
+			return runDev(cmd.Context(), cfg)
+		},
+	}
+	cmd.Flags().StringVar(&cfg.data, "data", "mzflow-data", "data folder (Temporal and read-model SQLite files, keys)")
+	cmd.Flags().StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "HTTP address of the API and web page")
+	cmd.Flags().IntVar(&cfg.temporalPort, "temporal-port", 7233, "loopback port of the embedded Temporal frontend (0: any free port)")
+	cfg.common.flags(cmd.Flags())
+	return cmd
+}
+
+// runDev runs the whole product until ctx is cancelled, then stops cleanly.
+func runDev(ctx context.Context, cfg *devConfig) error {
+	start := time.Now()
+	if cfg.out == nil {
+		cfg.out = os.Stdout
+	}
+	log := cfg.logger(stderr)
+	rs, err := cfg.loadRules()
+	if err != nil {
+		return err
+	}
+	var current atomic.Pointer[rules.Rules]
+	current.Store(rs)
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	// Listen first: a taken port should fail before minutes of work, not after.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	defer ln.Close()
+
+	st, err := store.Open("sqlite:" + filepath.Join(cfg.data, "mzflow.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	hash, err := api.HashPassword(store.DemoPassword)
+	if err != nil {
+		return err
+	}
+	seeded, err := st.SeedDemo(ctx, hash, time.Now())
+	if err != nil {
+		return err
+	}
+	cal, err := loadCalendar(ctx, st)
+	if err != nil {
+		return err
+	}
+
+	ts, err := devserver.Start(devserver.Config{
+		DatabaseFile: filepath.Join(cfg.data, "temporal.db"),
+		FrontendPort: cfg.temporalPort,
+		Namespaces:   []string{"default"},
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := ts.Stop(); err != nil {
+			log.Warn("stop Temporal", "err", err)
+		}
+	}()
+	tc, err := dialTemporal(ctx, ts.HostPort(), "default", log, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+
+	w := worker.New(tc, &activities.Activities{Store: st, Calendar: cal, Now: time.Now})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer w.Stop()
+
+	srv := &http.Server{
+		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load,
+			Temporal: temporalHealth{tc}, Log: log, Web: web.Handler()}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	url := "http://" + ln.Addr().String()
+	printBanner(cfg.out, url, cfg.data, ts.HostPort(), seeded, time.Since(start))
+	log.Info("ready", "url", url, "temporal", ts.HostPort(), "startup_ms", time.Since(start).Milliseconds())
+	if cfg.ready != nil {
+		cfg.ready(url)
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http: %w", err)
+		}
+	}
+	log.Info("stopping")
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shut)
+	return nil
+}
+
+func printBanner(w io.Writer, url, data, temporal string, seeded bool, took time.Duration) {
+	fmt.Fprintf(w, "\nmzflow dev 已就绪（%.1f 秒）\n", took.Seconds())
+	fmt.Fprintf(w, "  网页与接口:   %s   (接口 %s/api/v1)\n", url, url)
+	fmt.Fprintf(w, "  Temporal:     %s   数据目录: %s\n", temporal, data)
+	if seeded {
+		fmt.Fprintln(w, "  已创建演示数据：示范县（云岭镇、河山镇）")
+	}
+	fmt.Fprintf(w, "  演示账号（密码均为 %s）:\n", store.DemoPassword)
+	for _, u := range store.DemoUsers {
+		fmt.Fprintf(w, "    %-11s %s\n", u.Username, u.Role.Name())
+	}
+	fmt.Fprintln(w, "  按 Ctrl-C 停止。")
+}

@@ -1,0 +1,28 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/mzflow/mzflow/activities"
+)
+
+// SmokeWorkflow is the workflow type name of Smoke.
+const SmokeWorkflow = "Smoke"
+
+// SmokeInput is Smoke's input.
+type SmokeInput = activities.DueInput
+
+// SmokeResult is Smoke's result.
+type SmokeResult = activities.DueResult
+
+// Smoke asks the worker's calendar for one deadline. It proves, end to end, that a
+// client reaches the server, the worker polls the task queue and activities run: tests
+// and operators start it to check a deployment.
+func Smoke(ctx workflow.Context, in SmokeInput) (SmokeResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
+	var out SmokeResult
+	err := workflow.ExecuteActivity(ctx, a.Due, in).Get(ctx, &out)
+	return out, err
+}
