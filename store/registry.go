@@ -128,7 +128,12 @@ func (s *Store) SaveCalendarYear(ctx context.Context, year int, holidays, workda
 	h, _ := json.Marshal(nonNil(holidays))
 	w, _ := json.Marshal(nonNil(workdays))
 	row := CalendarYear{Year: year, Holidays: string(h), Workdays: string(w), UpdatedBy: &by, UpdatedAt: at.UTC()}
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error
+	// Name the updated columns: with UpdateAll gorm would set updated_at to its own clock
+	// on a replace instead of at.
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "year"}},
+		DoUpdates: clause.AssignmentColumns([]string{"holidays", "workdays", "updated_by", "updated_at"}),
+	}).Create(&row).Error
 	return translate(err, "日历")
 }
 

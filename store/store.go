@@ -57,8 +57,10 @@ func Open(dsn string) (*Store, error) {
 	case "sqlite":
 		// WAL lets readers run beside the writer; busy_timeout waits for the lock instead
 		// of failing; _txlock=immediate takes the write lock at BEGIN, so two transactions
-		// never deadlock upgrading from read to write.
-		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+		// never deadlock upgrading from read to write. _timezone=UTC makes the driver write
+		// and read every time in UTC, as the MySQL branch does with Loc, whatever zone the
+		// caller's time.Time is in (stored text then also compares in time order).
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate&_timezone=UTC"
 		if strings.Contains(rest, "?") {
 			q = "&" + q[1:]
 		}

@@ -29,8 +29,9 @@ type devConfig struct {
 	data         string
 	addr         string
 	temporalPort int
-	// ready, when set, receives the API's base URL once it serves (tests use it).
-	ready func(url string)
+	// ready, when set, is told the API's base URL and the Temporal address once the API
+	// serves (tests use it).
+	ready func(url, temporal string)
 	out   io.Writer
 }
 
@@ -132,7 +133,7 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	printBanner(cfg.out, url, cfg.data, ts.HostPort(), seeded, time.Since(start))
 	log.Info("ready", "url", url, "temporal", ts.HostPort(), "startup_ms", time.Since(start).Milliseconds())
 	if cfg.ready != nil {
-		cfg.ready(url)
+		cfg.ready(url, ts.HostPort())
 	}
 
 	select {

@@ -1,0 +1,333 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mzflow/mzflow/api"
+	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/rules"
+	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/store/storetest"
+)
+
+// clock is a settable time source, so session expiry is tested without sleeping.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+type fixture struct {
+	h     http.Handler
+	clock *clock
+	cal   *calendar.Calendar
+	st    *store.Store
+}
+
+var demoHash = func() string {
+	h, err := api.HashPassword(store.DemoPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
+
+func newFixture(t *testing.T, st *store.Store) *fixture {
+	t.Helper()
+	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Zone)}
+	if _, err := st.SeedDemo(context.Background(), demoHash, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	cal := calendar.New()
+	rs := rules.Defaults()
+	h := api.New(api.Deps{Store: st, Calendar: cal, Rules: func() *rules.Rules { return rs }, Now: clk.Now,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return &fixture{h: h, clock: clk, cal: cal, st: st}
+}
+
+type answer struct {
+	Code int
+	Body map[string]any
+	Hdr  http.Header
+}
+
+func (a answer) errCode() string {
+	e, _ := a.Body["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+func (f *fixture) do(method, path, token string, body any) answer {
+	var b bytes.Buffer
+	if body != nil {
+		_ = json.NewEncoder(&b).Encode(body)
+	}
+	req := httptest.NewRequest(method, path, &b)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, req)
+	a := answer{Code: w.Code, Hdr: w.Header()}
+	_ = json.Unmarshal(w.Body.Bytes(), &a.Body)
+	return a
+}
+
+func (f *fixture) login(t *testing.T, user string) string {
+	t.Helper()
+	a := f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": user, "password": store.DemoPassword})
+	tok, _ := a.Body["token"].(string)
+	if a.Code != 200 || tok == "" {
+		t.Fatalf("login %s = %d %v, want 200 with a token", user, a.Code, a.Body)
+	}
+	return tok
+}
+
+func TestLogin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		t.Run("OK", func(t *testing.T) {
+			tok := f.login(t, "clerk_yl")
+			a := f.do("GET", "/api/v1/me", tok, nil)
+			org, _ := a.Body["org"].(map[string]any)
+			if a.Code != 200 || a.Body["username"] != "clerk_yl" || org["name"] != "云岭镇" || org["code"] != store.DemoYunling {
+				t.Errorf("GET /me = %d %v, want clerk_yl of 云岭镇", a.Code, a.Body)
+			}
+		})
+		t.Run("ErrWrongPassword", func(t *testing.T) {
+			a := f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "clerk_yl", "password": "nope"})
+			if a.Code != 401 || a.errCode() != "invalid_credentials" {
+				t.Errorf("wrong password = %d %v, want 401 invalid_credentials", a.Code, a.Body)
+			}
+			if a.Body["request_id"] == "" || a.Body["request_id"] == nil {
+				t.Errorf("error body %v has no request_id", a.Body)
+			}
+		})
+		t.Run("ErrUnknownUser", func(t *testing.T) {
+			a := f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "nobody", "password": "x"})
+			if a.Code != 401 || a.errCode() != "invalid_credentials" {
+				t.Errorf("unknown user = %d %v, want 401 invalid_credentials", a.Code, a.Body)
+			}
+		})
+		t.Run("ErrMissingFields", func(t *testing.T) {
+			a := f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "clerk_yl"})
+			if a.Code != 400 || a.errCode() != "validation_failed" {
+				t.Errorf("missing password = %d %v, want 400 validation_failed", a.Code, a.Body)
+			}
+		})
+		t.Run("ErrMalformedJSON", func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader("{"))
+			w := httptest.NewRecorder()
+			f.h.ServeHTTP(w, req)
+			if w.Code != 400 {
+				t.Errorf("malformed JSON = %d %s, want 400", w.Code, w.Body)
+			}
+		})
+		t.Run("ErrNoToken", func(t *testing.T) {
+			if a := f.do("GET", "/api/v1/me", "", nil); a.Code != 401 || a.errCode() != "unauthorized" {
+				t.Errorf("GET /me without token = %d %v, want 401 unauthorized", a.Code, a.Body)
+			}
+			if a := f.do("GET", "/api/v1/me", "forged", nil); a.Code != 401 {
+				t.Errorf("GET /me with a forged token = %d, want 401", a.Code)
+			}
+		})
+		t.Run("Logout", func(t *testing.T) {
+			tok := f.login(t, "head_yl")
+			if a := f.do("POST", "/api/v1/auth/logout", tok, nil); a.Code != 204 {
+				t.Fatalf("logout = %d %v, want 204", a.Code, a.Body)
+			}
+			if a := f.do("GET", "/api/v1/me", tok, nil); a.Code != 401 {
+				t.Errorf("GET /me after logout = %d, want 401", a.Code)
+			}
+		})
+	})
+}
+
+// TestLockout: five failures within 15 minutes lock the name; the sixth attempt is 429
+// even with the right password, and the lock lifts after 15 minutes.
+func TestLockout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		for i := 1; i <= 5; i++ {
+			a := f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "clerk_hs", "password": "bad"})
+			if a.Code != 401 {
+				t.Fatalf("failure %d = %d %v, want 401", i, a.Code, a.Body)
+			}
+			f.clock.Add(time.Minute)
+		}
+		a := f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "clerk_hs", "password": store.DemoPassword})
+		if a.Code != 429 || a.errCode() != "too_many_attempts" || a.Hdr.Get("Retry-After") == "" {
+			t.Fatalf("sixth attempt = %d %v (Retry-After %q), want 429 too_many_attempts with Retry-After", a.Code, a.Body, a.Hdr.Get("Retry-After"))
+		}
+		// Another user is not affected.
+		f.login(t, "head_hs")
+		f.clock.Add(15 * time.Minute)
+		f.login(t, "clerk_hs")
+		// Failures spread beyond the window never lock.
+		for i := 0; i < 8; i++ {
+			f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "reviewer", "password": "bad"})
+			f.clock.Add(4 * time.Minute)
+		}
+		f.login(t, "reviewer")
+	})
+}
+
+func TestSessionExpiry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		t.Run("IdleTimeout", func(t *testing.T) {
+			tok := f.login(t, "clerk_yl")
+			f.clock.Add(29 * time.Minute)
+			if a := f.do("GET", "/api/v1/me", tok, nil); a.Code != 200 {
+				t.Fatalf("after 29 idle minutes = %d, want 200", a.Code)
+			}
+			f.clock.Add(29 * time.Minute) // activity above reset the idle clock
+			if a := f.do("GET", "/api/v1/me", tok, nil); a.Code != 200 {
+				t.Fatalf("29 minutes after the last request = %d, want 200", a.Code)
+			}
+			f.clock.Add(31 * time.Minute)
+			if a := f.do("GET", "/api/v1/me", tok, nil); a.Code != 401 {
+				t.Errorf("after 31 idle minutes = %d, want 401", a.Code)
+			}
+		})
+		t.Run("TwelveHoursAtMost", func(t *testing.T) {
+			tok := f.login(t, "reviewer")
+			for i := 0; i < 24; i++ { // busy all day: a request every 25 minutes
+				f.clock.Add(25 * time.Minute)
+				if a := f.do("GET", "/api/v1/me", tok, nil); a.Code != 200 {
+					t.Fatalf("after %d minutes of use = %d, want 200", (i+1)*25, a.Code)
+				}
+			}
+			for i := 0; i < 6; i++ {
+				f.clock.Add(25 * time.Minute)
+				f.do("GET", "/api/v1/me", tok, nil)
+			}
+			if a := f.do("GET", "/api/v1/me", tok, nil); a.Code != 401 {
+				t.Errorf("after 12.5 hours = %d, want 401", a.Code)
+			}
+		})
+	})
+}
+
+func TestScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		clerk, admin, sup := f.login(t, "clerk_yl"), f.login(t, "admin"), f.login(t, "supervisor")
+		for _, c := range []struct {
+			name, method, path, token string
+			body                      any
+			want                      int
+		}{
+			{"ClerkCannotReadRules", "GET", "/api/v1/admin/rules", clerk, nil, 403},
+			{"SupervisorReadsRules", "GET", "/api/v1/admin/rules", sup, nil, 200},
+			{"ClerkCannotEditCalendar", "PUT", "/api/v1/admin/calendar/2027", clerk, map[string]any{"holidays": []string{"2027-01-01"}}, 403},
+			{"ClerkOtherTownship", "GET", "/api/v1/calendar/due?from=2026-01-05&limit=1WD&township_code=" + store.DemoHeshan, clerk, nil, 403},
+			{"ClerkOwnTownship", "GET", "/api/v1/calendar/due?from=2026-01-05&limit=1WD&township_code=" + store.DemoYunling, clerk, nil, 200},
+			{"AdminAnyTownship", "GET", "/api/v1/calendar/due?from=2026-01-05&limit=1WD&township_code=" + store.DemoHeshan, admin, nil, 200},
+			{"UnknownAPI", "GET", "/api/v1/nothing", admin, nil, 404},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				a := f.do(c.method, c.path, c.token, c.body)
+				if a.Code != c.want {
+					t.Errorf("%s %s = %d %v, want %d", c.method, c.path, a.Code, a.Body, c.want)
+				}
+				if c.want >= 400 && a.errCode() == "" {
+					t.Errorf("%s %s: error body %v has no code", c.method, c.path, a.Body)
+				}
+			})
+		}
+	})
+}
+
+func TestCalendarAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		clerk, admin := f.login(t, "clerk_yl"), f.login(t, "admin")
+		t.Run("Due", func(t *testing.T) {
+			for _, c := range []struct{ from, limit, want string }{
+				{"2025-09-26", "3WD", "2025-09-30"},
+				{"2026-09-30", "3WD", "2026-10-10"},
+				{"2026-09-29", "7d", "2026-10-08"},
+				{"2026-02-13", "10WD", "2026-03-05"},
+			} {
+				a := f.do("GET", "/api/v1/calendar/due?from="+c.from+"&limit="+c.limit, clerk, nil)
+				if a.Code != 200 || a.Body["due"] != c.want || a.Body["provisional"] != false {
+					t.Errorf("due(%s, %s) = %d %v, want %s not provisional", c.from, c.limit, a.Code, a.Body, c.want)
+				}
+			}
+		})
+		t.Run("ErrBadInput", func(t *testing.T) {
+			for _, q := range []string{"from=2026-02-30&limit=3WD", "from=&limit=3WD", "from=2026-01-05&limit=3", "from=2026-01-05&limit=-3WD", "from=2026-01-05&limit=3h", "from=2026-01-05"} {
+				a := f.do("GET", "/api/v1/calendar/due?"+q, clerk, nil)
+				msg, _ := a.Body["error"].(map[string]any)["message"].(string)
+				if a.Code != 400 || a.errCode() != "validation_failed" || msg == "" {
+					t.Errorf("due?%s = %d %v, want 400 validation_failed with a message", q, a.Code, a.Body)
+				}
+			}
+		})
+		t.Run("EditYearTakesEffect", func(t *testing.T) {
+			a := f.do("GET", "/api/v1/calendar/due?from=2027-01-29&limit=1WD", clerk, nil)
+			if a.Body["due"] != "2027-02-01" || a.Body["provisional"] != true {
+				t.Fatalf("before the 2027 notice: %v, want 2027-02-01 provisional", a.Body)
+			}
+			body := map[string]any{"holidays": []string{"2027-02-01", "2027-02-02"}, "workdays": []string{"2027-02-06"}}
+			if a := f.do("PUT", "/api/v1/admin/calendar/2027", admin, body); a.Code != 200 || a.Body["published"] != true {
+				t.Fatalf("PUT 2027 = %d %v, want 200 published", a.Code, a.Body)
+			}
+			a = f.do("GET", "/api/v1/calendar/due?from=2027-01-29&limit=1WD", clerk, nil)
+			if a.Body["due"] != "2027-02-03" || a.Body["provisional"] != false {
+				t.Errorf("after the 2027 notice: %v, want 2027-02-03 not provisional", a.Body)
+			}
+			ys, err := st.CalendarYears(context.Background())
+			if err != nil || len(ys) != 1 || ys[0].Year != 2027 {
+				t.Errorf("stored years = %+v, %v, want 2027 stored", ys, err)
+			}
+		})
+		t.Run("ErrBadYearChangesNothing", func(t *testing.T) {
+			before := f.cal.Year(2026)
+			for _, body := range []map[string]any{
+				{"holidays": []string{"2026-13-01"}},
+				{"holidays": []string{"2025-10-01"}},
+				{"holidays": []string{"2026-10-01"}, "workdays": []string{"2026-10-01"}},
+				{"workdays": []string{"2026-10-12"}}, // a Monday
+			} {
+				a := f.do("PUT", "/api/v1/admin/calendar/2026", admin, body)
+				if a.Code != 400 || a.errCode() != "validation_failed" {
+					t.Errorf("PUT 2026 %v = %d %v, want 400 validation_failed", body, a.Code, a.Body)
+				}
+			}
+			if after := f.cal.Year(2026); len(after.Holidays) != len(before.Holidays) || len(after.Workdays) != len(before.Workdays) {
+				t.Errorf("2026 changed after rejected edits: %v -> %v", before, after)
+			}
+			if a := f.do("PUT", "/api/v1/admin/calendar/1999", admin, map[string]any{}); a.Code != 400 {
+				t.Errorf("PUT 1999 = %d, want 400", a.Code)
+			}
+		})
+	})
+}
+
+func TestRulesAPI(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	a := f.do("GET", "/api/v1/admin/rules", f.login(t, "admin"), nil)
+	progs, _ := a.Body["programs"].([]any)
+	if a.Code != 200 || len(progs) != 4 {
+		t.Fatalf("GET /admin/rules = %d %v, want 200 with 4 programs", a.Code, a.Body)
+	}
+	first, _ := progs[0].(map[string]any)
+	if first["program"] != "dibao" || first["overall_limit"] != "30WD" {
+		t.Errorf("first program = %v, want dibao with overall_limit 30WD", first)
+	}
+}
