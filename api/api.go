@@ -16,12 +16,15 @@ import (
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
 	"github.com/mzflow/mzflow/rules"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 // Store is everything the API reads from or writes to the database.
 type Store interface {
 	AuthStore
 	CalendarStore
+	CaseStore
+	SupervisionStore
 	Ping(ctx context.Context) error
 }
 
@@ -36,8 +39,13 @@ type Deps struct {
 	Calendar *calendar.Calendar
 	Rules    func() *rules.Rules
 	Temporal Health
-	Log      *slog.Logger
-	Now      func() time.Time
+	// Workflows starts cases and sends them decisions; Keys seals and hashes ID numbers.
+	Workflows Workflows
+	Keys      Sealer
+	// County is the county's division code, the organisation of county roles.
+	County string
+	Log    *slog.Logger
+	Now    func() time.Time
 	// Web serves the staff page for every path outside /api.
 	Web http.Handler
 }
@@ -78,6 +86,8 @@ func New(d Deps) http.Handler {
 	auth := &authHandler{store: d.Store, now: d.Now}
 	cal := &calendarHandler{cal: d.Calendar, store: d.Store, now: d.Now}
 	rh := &rulesHandler{rules: d.Rules}
+	ch := &caseHandler{store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, now: d.Now, county: d.County}
+	sh := &supervisionHandler{store: d.Store, cases: ch, cal: d.Calendar, now: d.Now}
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", auth.login)
@@ -85,6 +95,24 @@ func New(d Deps) http.Handler {
 	in.POST("/auth/logout", auth.logout)
 	in.GET("/me", auth.me)
 	in.GET("/calendar/due", cal.due)
+
+	in.POST("/cases", ch.create)
+	in.GET("/cases", ch.list)
+	in.GET("/cases/:id", ch.get)
+	in.POST("/cases/:id/objections", ch.caseUpdate(workflows.UpdateObject))
+	in.POST("/cases/:id/withdraw", ch.caseUpdate(workflows.UpdateWithdraw))
+	in.POST("/cases/:id/materials", ch.caseUpdate(workflows.UpdateMaterials))
+	in.POST("/cases/:id/extend", ch.caseUpdate(workflows.UpdateExtend))
+	in.POST("/cases/:id/reveal", ch.reveal)
+	in.GET("/tasks", ch.listTasks)
+	in.POST("/tasks/:id/claim", ch.claim)
+	in.POST("/tasks/:id/decide", ch.decide)
+	in.POST("/tasks/:id/reassign", allow(mzflow.RoleTownshipHead, mzflow.RoleSupervisor), ch.reassign)
+	sup := allow(mzflow.RoleSupervisor, mzflow.RoleTownshipHead, mzflow.RoleCountyReviewer, mzflow.RoleCountyApprover, mzflow.RoleAdmin)
+	in.GET("/supervision/overdue", sup, sh.overdue)
+	in.GET("/supervision/summary", sup, sh.summary)
+	in.GET("/notifications", sh.notifications)
+	in.POST("/notifications/:id/read", sh.markRead)
 
 	admin := in.Group("/admin")
 	admin.GET("/calendar/:year", cal.year)

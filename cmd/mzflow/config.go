@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,7 +13,9 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
+	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
 )
@@ -22,12 +25,37 @@ type common struct {
 	rulesFile string
 	logLevel  string
 	logFormat string
+	secretKey string
 }
 
 func (c *common) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.rulesFile, "rules", "", "YAML rules file overriding the national defaults (API.md)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.secretKey, "secret-key", "", "master key (base64 or hex, ≥32 bytes) sealing ID numbers and Temporal payloads; prefer MZFLOW_SECRET_KEY")
+}
+
+// keys loads the master key: MZFLOW_SECRET_KEY / --secret-key, else keyFile (created
+// with mode 0600 when missing; only `mzflow dev` passes one).
+func (c *common) keys(keyFile string) (*privacy.Keys, error) {
+	if c.secretKey == "" && keyFile == "" {
+		return nil, errors.New("MZFLOW_SECRET_KEY is required")
+	}
+	return privacy.LoadKeys(c.secretKey, keyFile)
+}
+
+// countyCode is the division code of the county the database serves.
+func countyCode(ctx context.Context, st *store.Store) (string, error) {
+	orgs, err := st.Orgs(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, o := range orgs {
+		if o.Level == mzflow.LevelCounty {
+			return o.Code, nil
+		}
+	}
+	return "", errors.New("no county organisation in the database: create one with the admin API")
 }
 
 func (c *common) logger(w io.Writer) *slog.Logger {
@@ -71,13 +99,15 @@ func loadCalendar(ctx context.Context, st *store.Store) (*calendar.Calendar, err
 }
 
 // dialTemporal connects to Temporal, waiting up to wait for it to answer.
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, wait time.Duration) (client.Client, error) {
+func dialTemporal(ctx context.Context, hostPort, namespace string, keys *privacy.Keys, log *slog.Logger, wait time.Duration) (client.Client, error) {
 	// The SDK logs at info for every poll hiccup; keep it to warnings.
 	sdkLogger := sdklog.NewStructuredLogger(slog.New(log.Handler()).With("component", "temporal-sdk"))
 	deadline := time.Now().Add(wait)
 	for {
+		// Every payload (inputs, results, update arguments) is encrypted before it
+		// leaves the process, so Temporal's history holds no readable personal data.
 		c, err := client.DialContext(ctx, client.Options{HostPort: hostPort, Namespace: namespace,
-			Logger: levelFilter{sdkLogger}})
+			Logger: levelFilter{sdkLogger}, DataConverter: keys.DataConverter()})
 		if err == nil {
 			return c, nil
 		}

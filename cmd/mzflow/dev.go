@@ -109,7 +109,15 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 			log.Warn("stop Temporal", "err", err)
 		}
 	}()
-	tc, err := dialTemporal(ctx, ts.HostPort(), "default", log, 30*time.Second)
+	keys, err := cfg.keys(filepath.Join(cfg.data, "secret.key"))
+	if err != nil {
+		return err
+	}
+	county, err := countyCode(ctx, st)
+	if err != nil {
+		return err
+	}
+	tc, err := dialTemporal(ctx, ts.HostPort(), "default", keys, log, 30*time.Second)
 	if err != nil {
 		return err
 	}
@@ -122,8 +130,8 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	defer w.Stop()
 
 	srv := &http.Server{
-		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load,
-			Temporal: temporalHealth{tc}, Log: log, Web: web.Handler()}),
+		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
+			Workflows: tc, Keys: keys, County: county, Log: log, Web: web.Handler()}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)

@@ -75,14 +75,22 @@ func apiCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tc, err := dialTemporal(ctx, cfg.temporal, cfg.namespace, log, time.Minute)
+			keys, err := cfg.keys("")
+			if err != nil {
+				return err
+			}
+			county, err := countyCode(ctx, st)
+			if err != nil {
+				return err
+			}
+			tc, err := dialTemporal(ctx, cfg.temporal, cfg.namespace, keys, log, time.Minute)
 			if err != nil {
 				return err
 			}
 			defer tc.Close()
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
-				Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load,
-					Temporal: temporalHealth{tc}, Log: log, Web: web.Handler()})}
+				Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
+					Workflows: tc, Keys: keys, County: county, Log: log, Web: web.Handler()})}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.ListenAndServe() }()
 			log.Info("api serving", "addr", addr)
@@ -121,7 +129,11 @@ func workerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tc, err := dialTemporal(ctx, cfg.temporal, cfg.namespace, log, time.Minute)
+			keys, err := cfg.keys("")
+			if err != nil {
+				return err
+			}
+			tc, err := dialTemporal(ctx, cfg.temporal, cfg.namespace, keys, log, time.Minute)
 			if err != nil {
 				return err
 			}

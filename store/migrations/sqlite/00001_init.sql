@@ -98,6 +98,7 @@ CREATE TABLE tasks (
     step             VARCHAR(32) NOT NULL,
     role             VARCHAR(32) NOT NULL,
     org_code         VARCHAR(12) NOT NULL,
+    township_code    VARCHAR(12) NOT NULL,
     assignee_id      INTEGER,
     status           VARCHAR(16) NOT NULL,
     created_at       DATETIME NOT NULL,
@@ -112,6 +113,7 @@ CREATE TABLE tasks (
 );
 CREATE INDEX idx_tasks_inbox ON tasks(status, role, org_code, due_at);
 CREATE INDEX idx_tasks_overdue ON tasks(status, due_at);
+CREATE INDEX idx_tasks_township ON tasks(status, township_code, due_at);
 CREATE INDEX idx_tasks_case ON tasks(case_id);
 CREATE INDEX idx_tasks_assignee ON tasks(assignee_id, status);
 

@@ -1,0 +1,229 @@
+package activities
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/store"
+)
+
+// DeadlineInput asks for a step's due time and its reminder time.
+type DeadlineInput struct {
+	From         time.Time
+	Limit        mzflow.Limit
+	RemindBefore mzflow.Limit
+}
+
+// DeadlineResult is the due time on the calendar and when to remind.
+type DeadlineResult struct {
+	Due      calendar.Due
+	RemindAt time.Time
+}
+
+// Deadline computes a due time and the reminder before it. Workflows run it as a local
+// activity, so the answer is in history and a calendar edit never changes a replay.
+func (a *Activities) Deadline(ctx context.Context, in DeadlineInput) (DeadlineResult, error) {
+	d := a.Calendar.Due(in.From, in.Limit)
+	remind := d.At
+	if !in.RemindBefore.IsZero() {
+		remind = a.Calendar.Before(d.At, in.RemindBefore)
+	}
+	if remind.Before(in.From) {
+		remind = in.From
+	}
+	return DeadlineResult{Due: d, RemindAt: remind}, nil
+}
+
+// ShiftInput moves a due time by a pause (the publicity, when it does not count).
+type ShiftInput struct {
+	Due, PausedFrom, PausedTo time.Time
+}
+
+// Shift returns the due time that keeps the working days left at PausedFrom, counted
+// again from PausedTo.
+func (a *Activities) Shift(ctx context.Context, in ShiftInput) (DeadlineResult, error) {
+	left := a.Calendar.WorkingDaysBetween(in.PausedFrom, in.Due.Add(-time.Nanosecond))
+	return DeadlineResult{Due: a.Calendar.Due(in.PausedTo, mzflow.Limit{N: left, Unit: mzflow.WorkingDays})}, nil
+}
+
+// DrawInput is a spot-check draw at a rate in [0, 1].
+type DrawInput struct{ Rate float64 }
+
+// DrawResult says whether the case was drawn.
+type DrawResult struct{ Hit bool }
+
+// Draw draws with a cryptographic random number, so nobody can predict which cases the
+// county will visit.
+func (a *Activities) Draw(ctx context.Context, in DrawInput) (DrawResult, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return DrawResult{}, err
+	}
+	u := float64(binary.BigEndian.Uint64(b[:])>>11) / (1 << 53)
+	return DrawResult{Hit: u < in.Rate}, nil
+}
+
+// Applicant is the applicant as the projection stores it.
+type Applicant struct {
+	Name          string
+	IDSealed      []byte
+	IDHash        string
+	IDMasked      string
+	Phone         string
+	Address       string
+	HouseholdSize int
+}
+
+// Notified records who was told about a task at an escalation level.
+type Notified struct {
+	Level int         `json:"level"`
+	Role  mzflow.Role `json:"role"`
+	Org   string      `json:"org"`
+	At    time.Time   `json:"at"`
+}
+
+// TaskRow is a task as the projection stores it.
+type TaskRow struct {
+	ID          string
+	Step        mzflow.Step
+	Role        mzflow.Role
+	OrgCode     string
+	Status      string
+	CreatedAt   time.Time
+	DueAt       time.Time
+	Provisional bool
+	Level       int
+	Notified    []Notified
+	AssigneeID  int64
+	Outcome     string
+	DecidedAt   time.Time
+	DecidedBy   int64
+}
+
+// EventRow is a timeline event as the projection stores it.
+type EventRow struct {
+	Seq       int
+	Type      string
+	Step      mzflow.Step
+	ActorID   int64
+	ActorName string
+	ActorRole mzflow.Role
+	At        time.Time
+	Comment   string
+	Data      string
+}
+
+// NoticeRow asks to notify every active user of a role in an organisation, or one user.
+type NoticeRow struct {
+	Key     string
+	Kind    string
+	Role    mzflow.Role
+	OrgCode string
+	UserID  int64
+	TaskID  string
+	Text    string
+}
+
+// ProjectInput is a case's state to write to the read model.
+type ProjectInput struct {
+	CaseID            string
+	WorkflowID        string
+	Program           mzflow.Program
+	Category          string
+	TownshipCode      string
+	Village           string
+	Urgent            bool
+	RelatedToStaff    bool
+	HouseholdCategory string
+	Applicant         Applicant
+	Status            mzflow.CaseStatus
+	Step              mzflow.Step
+	SubmittedAt       time.Time
+	DueAt             time.Time
+	DecidedAt         time.Time
+	Outcome           string
+	AmountMonthly     float64
+	PayFrom           string
+	SpotCheck         bool
+	LastSeq           int
+	Tasks             []TaskRow
+	Events            []EventRow
+	Notices           []NoticeRow
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func idPtr(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// Project writes a case's state to the read model in one transaction. It is idempotent
+// (upserts keyed by case and task ID, events by case and sequence, notifications by a
+// dedup key), so a retry after a crash writes nothing twice.
+func (a *Activities) Project(ctx context.Context, in ProjectInput) error {
+	p := &store.Projection{Case: store.Case{
+		ID: in.CaseID, WorkflowID: in.WorkflowID, Program: in.Program, Category: in.Category,
+		Status: in.Status, Step: in.Step, TownshipCode: in.TownshipCode, Village: in.Village,
+		ApplicantName: in.Applicant.Name, IDNumberEnc: in.Applicant.IDSealed, IDNumberHash: in.Applicant.IDHash,
+		IDNumberMasked: in.Applicant.IDMasked, Phone: in.Applicant.Phone, Address: in.Applicant.Address,
+		HouseholdSize: in.Applicant.HouseholdSize, Urgent: in.Urgent, RelatedToStaff: in.RelatedToStaff,
+		HouseholdCategory: in.HouseholdCategory, SubmittedAt: in.SubmittedAt.UTC(), DueAt: timePtr(in.DueAt),
+		DecidedAt: timePtr(in.DecidedAt), Outcome: in.Outcome, PayFrom: in.PayFrom, SpotCheck: in.SpotCheck,
+		LastSeq: in.LastSeq, UpdatedAt: a.Now().UTC(),
+	}}
+	if in.AmountMonthly > 0 {
+		amt := in.AmountMonthly
+		p.Case.AmountMonthly = &amt
+	}
+	for _, t := range in.Tasks {
+		var notified string
+		if len(t.Notified) > 0 {
+			b, _ := json.Marshal(t.Notified)
+			notified = string(b)
+		}
+		p.Tasks = append(p.Tasks, store.Task{ID: t.ID, CaseID: in.CaseID, Program: in.Program, Step: t.Step,
+			Role: t.Role, OrgCode: t.OrgCode, TownshipCode: in.TownshipCode, AssigneeID: idPtr(t.AssigneeID),
+			Status: t.Status, CreatedAt: t.CreatedAt.UTC(), DueAt: timePtr(t.DueAt), DueProvisional: t.Provisional,
+			DecidedAt: timePtr(t.DecidedAt), DecidedBy: idPtr(t.DecidedBy), Outcome: t.Outcome,
+			EscalationLevel: t.Level, Notified: notified, ApplicantName: in.Applicant.Name})
+	}
+	for _, e := range in.Events {
+		p.Events = append(p.Events, store.TimelineEvent{CaseID: in.CaseID, Seq: e.Seq, Type: e.Type, Step: e.Step,
+			ActorID: idPtr(e.ActorID), ActorName: e.ActorName, ActorRole: e.ActorRole, At: e.At.UTC(),
+			Comment: e.Comment, Data: e.Data})
+	}
+	for _, n := range in.Notices {
+		ids := []int64{n.UserID}
+		if n.UserID == 0 {
+			users, err := a.Store.UsersByRole(ctx, n.Role, n.OrgCode)
+			if err != nil {
+				return err
+			}
+			ids = ids[:0]
+			for _, u := range users {
+				ids = append(ids, u.ID)
+			}
+		}
+		for _, id := range ids {
+			p.Notifications = append(p.Notifications, store.Notification{
+				DedupKey: fmt.Sprintf("%s/%s/%d", in.CaseID, n.Key, id), UserID: id, Kind: n.Kind,
+				CaseID: in.CaseID, TaskID: n.TaskID, Text: n.Text, CreatedAt: a.Now().UTC()})
+		}
+	}
+	return a.Store.ApplyProjection(ctx, p)
+}

@@ -1,0 +1,432 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/rules"
+	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/workflows"
+)
+
+// CaseStore is what the case and task handlers read.
+type CaseStore interface {
+	OrgByCode(ctx context.Context, code string) (*store.Org, error)
+	CaseByID(ctx context.Context, id string) (*store.Case, error)
+	CaseTasks(ctx context.Context, caseID string) ([]store.Task, error)
+	CaseTimeline(ctx context.Context, caseID string) ([]store.TimelineEvent, error)
+	OpenCaseByWorkflowID(ctx context.Context, workflowID string) (*store.Case, error)
+	ListCases(ctx context.Context, f store.CaseFilter) ([]store.Case, int64, error)
+	TaskByID(ctx context.Context, id string) (*store.Task, error)
+	ListTasks(ctx context.Context, f store.TaskFilter) ([]store.Task, int64, error)
+	UserByID(ctx context.Context, id int64) (*store.User, error)
+	IdempotentResult(ctx context.Context, userID int64, key string) (requestHash, result string, found bool, err error)
+	SaveIdempotentResult(ctx context.Context, userID int64, key, requestHash, result string, at time.Time) (string, error)
+}
+
+// Sealer protects ID numbers: sealed at rest, hashed for look-ups.
+type Sealer interface {
+	Seal(plaintext []byte) ([]byte, error)
+	Open(sealed []byte) ([]byte, error)
+	Hash(value string) string
+}
+
+type caseHandler struct {
+	store CaseStore
+	wf    Workflows
+	keys  Sealer
+	cal   *calendar.Calendar
+	rules func() *rules.Rules
+	now   func() time.Time
+	// county is the county's division code (the org of county roles).
+	county string
+}
+
+type applicantRequest struct {
+	Name          string `json:"name"`
+	IDNumber      string `json:"id_number"`
+	Phone         string `json:"phone"`
+	Address       string `json:"address"`
+	HouseholdSize int    `json:"household_size"`
+}
+
+type createCaseRequest struct {
+	Program           mzflow.Program   `json:"program"`
+	TownshipCode      string           `json:"township_code"`
+	Village           string           `json:"village"`
+	Applicant         applicantRequest `json:"applicant"`
+	Urgent            bool             `json:"urgent"`
+	Category          string           `json:"category"`
+	RelatedToStaff    bool             `json:"related_to_staff"`
+	HouseholdCategory string           `json:"household_category"`
+	Details           json.RawMessage  `json:"details"`
+}
+
+func newCaseID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "c" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// create files an application: checks the input, starts its workflow (one open case per
+// person and program, enforced by the workflow ID), waits for its first projection and
+// returns the case view.
+func (h *caseHandler) create(c *gin.Context) {
+	p := principalOf(c)
+	ctx := c.Request.Context()
+	raw, err := c.GetRawData()
+	if err != nil {
+		fail(c, mzflow.Errorf(mzflow.CodeBadRequest, "无法读取请求"))
+		return
+	}
+	var req createCaseRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		fail(c, &mzflow.Error{Code: mzflow.CodeBadRequest, Message: "请求内容无法解析，请检查 JSON 格式", Err: err})
+		return
+	}
+	key := c.GetHeader("Idempotency-Key")
+	sum := sha256.Sum256(raw)
+	reqHash := hex.EncodeToString(sum[:])
+	if key != "" {
+		prevHash, caseID, found, err := h.store.IdempotentResult(ctx, p.ID, key)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if found {
+			if prevHash != reqHash {
+				fail(c, mzflow.Errorf(mzflow.CodeConflict, "幂等键已用于另一请求"))
+				return
+			}
+			h.respondCase(c, http.StatusCreated, caseID)
+			return
+		}
+	}
+	in, err := h.validateCreate(ctx, p, &req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	in.RequestID = requestID(c)
+	wfID := string(req.Program) + "-" + in.Applicant.IDHash[:24]
+	_, err = h.wf.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: wfID, TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		// Without this the SDK hands back the running case as if it were new.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	}, workflows.AssistanceWorkflow, in)
+	if err = temporalError(err); mzflow.ErrorCode(err) == mzflow.CodeDuplicateCase {
+		e := &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请，不能重复受理"}
+		if open, ferr := h.store.OpenCaseByWorkflowID(ctx, wfID); ferr == nil {
+			e.Details = map[string]any{"case_id": open.ID}
+		}
+		fail(c, e)
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	var res workflows.UpdateResult
+	if err := update(ctx, h.wf, wfID, workflows.UpdateSync, "sync", nil, &res); err != nil {
+		fail(c, err)
+		return
+	}
+	if key != "" {
+		if _, err := h.store.SaveIdempotentResult(ctx, p.ID, key, reqHash, in.CaseID, h.now()); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	h.respondCase(c, http.StatusCreated, in.CaseID)
+}
+
+func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *createCaseRequest) (workflows.CaseInput, error) {
+	var in workflows.CaseInput
+	details := map[string]any{}
+	if !req.Program.Valid() {
+		details["program"] = "请选择救助项目（dibao、tekun、linshi）"
+	} else if req.Program == mzflow.Veteran {
+		return in, mzflow.Errorf(mzflow.CodeRuleViolation, "退役军人身份认定流程尚未开通")
+	}
+	name := strings.TrimSpace(req.Applicant.Name)
+	if n := utf8.RuneCountInString(name); n < 2 || n > 30 {
+		details["applicant.name"] = "请填写申请人姓名（2–30 个字）"
+	}
+	if req.Applicant.HouseholdSize < 0 || req.Applicant.HouseholdSize > 50 {
+		details["applicant.household_size"] = "家庭人口数应在 0–50 之间"
+	}
+	switch req.HouseholdCategory {
+	case "":
+		req.HouseholdCategory = "stable"
+	case "stable", "unstable":
+	default:
+		details["household_category"] = "应为 stable（收入稳定）或 unstable（收入不稳定）"
+	}
+	if req.TownshipCode == "" {
+		details["township_code"] = "请选择乡镇"
+	}
+	if len(details) > 0 {
+		return in, &mzflow.Error{Code: mzflow.CodeInvalid, Message: "申请信息不完整或有误", Details: details}
+	}
+	id, err := rules.ValidateID(req.Applicant.IDNumber, h.now().In(calendar.Zone))
+	if err != nil {
+		e := &mzflow.Error{Code: mzflow.CodeInvalidIDNumber, Message: mzflow.ErrorMessage(err),
+			Details: map[string]any{"field": "applicant.id_number"}}
+		return in, e
+	}
+	org, err := h.store.OrgByCode(ctx, req.TownshipCode)
+	if err != nil || org.Level != mzflow.LevelTownship {
+		return in, &mzflow.Error{Code: mzflow.CodeInvalid, Message: "乡镇代码不存在", Details: map[string]any{"township_code": "不存在"}}
+	}
+	if !p.CanSeeTownship(org.Code) {
+		return in, mzflow.Errorf(mzflow.CodeForbidden, "只能受理本乡镇（%s）的申请", p.Org.Name)
+	}
+	if p.Role != mzflow.RoleTownshipClerk {
+		return in, mzflow.Errorf(mzflow.CodeForbidden, "申请由乡镇经办人受理")
+	}
+	prog, ok := h.rules().Program(req.Program)
+	if !ok {
+		return in, mzflow.Errorf(mzflow.CodeRuleViolation, "该项目没有规则")
+	}
+	sealed, err := h.keys.Seal([]byte(id))
+	if err != nil {
+		return in, err
+	}
+	return workflows.CaseInput{
+		CaseID: newCaseID(), Program: req.Program, Category: req.Category, TownshipCode: org.Code,
+		CountyCode: h.county, Village: strings.TrimSpace(req.Village),
+		Applicant: workflows.Applicant{Name: name, IDSealed: sealed, IDHash: h.keys.Hash(id), IDMasked: rules.MaskID(id),
+			Phone: strings.TrimSpace(req.Applicant.Phone), Address: strings.TrimSpace(req.Applicant.Address),
+			HouseholdSize: req.Applicant.HouseholdSize},
+		Urgent: req.Urgent && req.Program == mzflow.Linshi, RelatedToStaff: req.RelatedToStaff,
+		HouseholdCategory: req.HouseholdCategory, Details: req.Details, Rules: prog,
+		SubmittedBy: actorOf(p),
+	}, nil
+}
+
+func actorOf(p *Principal) workflows.Actor {
+	return workflows.Actor{ID: p.ID, Name: p.Name, Role: p.Role, OrgCode: p.Org.Code}
+}
+
+// loadCase reads a case the caller may see: 404 when missing, 403 outside their township.
+func (h *caseHandler) loadCase(c *gin.Context, id string) (*store.Case, bool) {
+	cs, err := h.store.CaseByID(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return nil, false
+	}
+	if !principalOf(c).CanSeeTownship(cs.TownshipCode) {
+		fail(c, mzflow.Errorf(mzflow.CodeForbidden, "无权查看其他乡镇的申请"))
+		return nil, false
+	}
+	return cs, true
+}
+
+func (h *caseHandler) get(c *gin.Context) { h.respondCase(c, http.StatusOK, c.Param("id")) }
+
+func (h *caseHandler) respondCase(c *gin.Context, status int, id string) {
+	cs, ok := h.loadCase(c, id)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	tasks, err := h.store.CaseTasks(ctx, cs.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	events, err := h.store.CaseTimeline(ctx, cs.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	v := h.summary(ctx, cs)
+	v["tasks"] = h.taskViews(ctx, tasks)
+	tl := make([]gin.H, 0, len(events))
+	for _, e := range events {
+		var data any
+		if e.Data != "" {
+			_ = json.Unmarshal([]byte(e.Data), &data)
+		}
+		tl = append(tl, gin.H{"seq": e.Seq, "type": e.Type, "step": e.Step, "step_name": stepName(e.Step),
+			"actor": gin.H{"id": e.ActorID, "name": e.ActorName, "role": e.ActorRole}, "at": e.At,
+			"comment": e.Comment, "data": data})
+	}
+	v["timeline"] = tl
+	c.JSON(status, v)
+}
+
+func stepName(s mzflow.Step) string {
+	if s == "" {
+		return ""
+	}
+	return s.Name()
+}
+
+func (h *caseHandler) summary(ctx context.Context, cs *store.Case) gin.H {
+	now := h.now()
+	town := gin.H{"code": cs.TownshipCode, "name": ""}
+	if o, err := h.store.OrgByCode(ctx, cs.TownshipCode); err == nil {
+		town["name"] = o.Name
+	}
+	open := cs.Status == mzflow.StatusInProgress || cs.Status == mzflow.StatusAwaitingMaterials
+	return gin.H{"id": cs.ID, "workflow_id": cs.WorkflowID, "program": cs.Program, "program_name": cs.Program.Name(),
+		"category": cs.Category, "status": cs.Status, "step": cs.Step, "step_name": stepName(cs.Step),
+		"applicant": gin.H{"name": cs.ApplicantName, "id_number_masked": cs.IDNumberMasked, "phone": cs.Phone,
+			"address": cs.Address, "household_size": cs.HouseholdSize},
+		"township": town, "village": cs.Village, "submitted_at": cs.SubmittedAt, "due_at": cs.DueAt,
+		"overdue": open && cs.DueAt != nil && now.After(*cs.DueAt), "outcome": cs.Outcome,
+		"amount_monthly": cs.AmountMonthly, "pay_from": cs.PayFrom, "spot_check": cs.SpotCheck,
+		"urgent": cs.Urgent, "related_to_staff": cs.RelatedToStaff, "household_category": cs.HouseholdCategory,
+		"decided_at": cs.DecidedAt}
+}
+
+func (h *caseHandler) taskViews(ctx context.Context, ts []store.Task) []gin.H {
+	now := h.now()
+	out := make([]gin.H, 0, len(ts))
+	names := map[string]string{}
+	for _, t := range ts {
+		name, ok := names[t.OrgCode]
+		if !ok {
+			if o, err := h.store.OrgByCode(ctx, t.OrgCode); err == nil {
+				name = o.Name
+			}
+			names[t.OrgCode] = name
+		}
+		var notified any
+		if t.Notified != "" {
+			_ = json.Unmarshal([]byte(t.Notified), &notified)
+		}
+		out = append(out, gin.H{"id": t.ID, "case_id": t.CaseID, "program": t.Program, "step": t.Step,
+			"step_name": t.Step.Name(), "role": t.Role, "role_name": t.Role.Name(),
+			"org": gin.H{"code": t.OrgCode, "name": name}, "assignee": t.AssigneeID, "status": t.Status,
+			"created_at": t.CreatedAt, "due_at": t.DueAt, "due_provisional": t.DueProvisional,
+			"overdue":          t.Status == store.TaskOpen && t.DueAt != nil && now.After(*t.DueAt),
+			"escalation_level": t.EscalationLevel, "notified": notified, "applicant_name": t.ApplicantName,
+			"outcome": t.Outcome, "decided_at": t.DecidedAt})
+	}
+	return out
+}
+
+func pageOf(c *gin.Context) (int, int) {
+	page, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
+	size, _ := strconv.Atoi(c.DefaultQuery("page_size", "20"))
+	if page < 1 {
+		page = 1
+	}
+	if size < 1 || size > 100 {
+		size = 20
+	}
+	return page, size
+}
+
+func (h *caseHandler) list(c *gin.Context) {
+	p := principalOf(c)
+	page, size := pageOf(c)
+	f := store.CaseFilter{Program: mzflow.Program(c.Query("program")), Status: mzflow.CaseStatus(c.Query("status")),
+		Step: mzflow.Step(c.Query("step")), TownshipCode: c.Query("township_code"), Overdue: c.Query("overdue") == "true",
+		Now: h.now(), Page: page, PageSize: size}
+	if p.Role.Township() {
+		f.TownshipCode = p.Org.Code
+	}
+	if q := strings.TrimSpace(c.Query("q")); q != "" {
+		// An ID number is searched by its keyed hash (the number itself is not stored
+		// readable); anything else is a name prefix.
+		if id, err := rules.ValidateID(q, h.now()); err == nil {
+			f.IDHash = h.keys.Hash(id)
+		} else {
+			f.Name = q
+		}
+	}
+	cases, total, err := h.store.ListCases(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]gin.H, 0, len(cases))
+	for i := range cases {
+		items = append(items, h.summary(c.Request.Context(), &cases[i]))
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "page_size": size})
+}
+
+// caseUpdate sends an update about a whole case (objection, withdraw, materials, extend,
+// reveal) and answers with the case view.
+func (h *caseHandler) caseUpdate(name string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		cs, ok := h.loadCase(c, c.Param("id"))
+		if !ok {
+			return
+		}
+		var body struct {
+			Reason   string `json:"reason"`
+			Note     string `json:"note"`
+			Content  string `json:"content"`
+			Reporter string `json:"reporter"`
+		}
+		if c.Request.ContentLength != 0 && !bind(c, &body) {
+			return
+		}
+		actor := actorOf(principalOf(c))
+		var arg any = workflows.ReasonInput{Reason: strings.TrimSpace(body.Reason + body.Note), Actor: actor}
+		if name == workflows.UpdateObject {
+			arg = workflows.ObjectInput{Content: strings.TrimSpace(body.Content), Reporter: body.Reporter, Actor: actor}
+		}
+		if err := update(c.Request.Context(), h.wf, cs.WorkflowID, name, idempotencyID(c, name), arg, nil); err != nil {
+			fail(c, err)
+			return
+		}
+		h.respondCase(c, http.StatusOK, cs.ID)
+	}
+}
+
+// reveal shows the full ID number to a county role; the workflow's validator decides who
+// may, and the reveal lands in the case's timeline before the number is sent.
+func (h *caseHandler) reveal(c *gin.Context) {
+	cs, ok := h.loadCase(c, c.Param("id"))
+	if !ok {
+		return
+	}
+	arg := workflows.ReasonInput{Reason: "查看完整身份证号码", Actor: actorOf(principalOf(c))}
+	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateReveal, "", arg, nil); err != nil {
+		if mzflow.ErrorCode(err) != mzflow.CodeConflict {
+			fail(c, err)
+			return
+		}
+		// A closed case has no workflow to record the reveal; only county roles get here
+		// after the same check.
+		if p := principalOf(c); p.Role.Township() || p.Role == mzflow.RoleAdmin {
+			fail(c, mzflow.Errorf(mzflow.CodeForbidden, "您的角色无权查看完整身份证号码"))
+			return
+		}
+	}
+	id, err := h.keys.Open(cs.IDNumberEnc)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id_number": string(id)})
+}
+
+func idempotencyID(c *gin.Context, name string) string {
+	if k := c.GetHeader("Idempotency-Key"); k != "" {
+		return name + "/" + strconv.FormatInt(principalOf(c).ID, 10) + "/" + k
+	}
+	return ""
+}

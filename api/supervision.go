@@ -1,0 +1,103 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/store"
+)
+
+// SupervisionStore is what the supervisors' board and the inbox read.
+type SupervisionStore interface {
+	OverdueTasks(ctx context.Context, f store.OverdueFilter) ([]store.Task, error)
+	Summary(ctx context.Context, from, to, now time.Time) ([]store.TownshipSummary, error)
+	Notifications(ctx context.Context, userID int64, unreadOnly bool, page, pageSize int) ([]store.Notification, int64, error)
+	UnreadCount(ctx context.Context, userID int64) (int64, error)
+	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
+}
+
+type supervisionHandler struct {
+	store SupervisionStore
+	cases *caseHandler
+	cal   *calendar.Calendar
+	now   func() time.Time
+}
+
+// overdue answers GET /supervision/overdue: open tasks past due, most overdue first,
+// with how many working days late and who was told at each escalation level.
+func (h *supervisionHandler) overdue(c *gin.Context) {
+	p := principalOf(c)
+	minLevel, _ := strconv.Atoi(c.DefaultQuery("min_level", "0"))
+	f := store.OverdueFilter{TownshipCode: c.Query("township_code"), Program: mzflow.Program(c.Query("program")),
+		MinLevel: minLevel, Now: h.now()}
+	if p.Role.Township() {
+		f.TownshipCode = p.Org.Code
+	}
+	tasks, err := h.store.OverdueTasks(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := h.cases.taskViews(c.Request.Context(), tasks)
+	for i, t := range tasks {
+		// Late by working days: the due day itself is the last day allowed.
+		items[i]["overdue_by"] = h.cal.WorkingDaysBetween(t.DueAt.Add(-time.Nanosecond), h.now())
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": len(items)})
+}
+
+// summary answers GET /supervision/summary?period=YYYY-MM per township.
+func (h *supervisionHandler) summary(c *gin.Context) {
+	period := c.DefaultQuery("period", h.now().In(calendar.Zone).Format("2006-01"))
+	from, err := time.ParseInLocation("2006-01", period, calendar.Zone)
+	if err != nil {
+		fail(c, &mzflow.Error{Code: mzflow.CodeInvalid, Message: "period 应为 YYYY-MM，例如 2026-11"})
+		return
+	}
+	rows, err := h.store.Summary(c.Request.Context(), from, from.AddDate(0, 1, 0), h.now())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"period": period, "items": rows})
+}
+
+func (h *supervisionHandler) notifications(c *gin.Context) {
+	p := principalOf(c)
+	page, size := pageOf(c)
+	ns, total, err := h.store.Notifications(c.Request.Context(), p.ID, c.Query("unread") == "true", page, size)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	unread, err := h.store.UnreadCount(c.Request.Context(), p.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]gin.H, 0, len(ns))
+	for _, n := range ns {
+		items = append(items, gin.H{"id": n.ID, "kind": n.Kind, "case_id": n.CaseID, "task_id": n.TaskID,
+			"text": n.Text, "created_at": n.CreatedAt, "read_at": n.ReadAt})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "page_size": size, "unread": unread})
+}
+
+func (h *supervisionHandler) markRead(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		fail(c, mzflow.Errorf(mzflow.CodeNotFound, "通知不存在"))
+		return
+	}
+	if err := h.store.MarkNotificationRead(c.Request.Context(), principalOf(c).ID, id, h.now()); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

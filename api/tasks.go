@@ -1,0 +1,125 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/workflows"
+)
+
+// listTasks answers GET /tasks: scope=mine is what the caller may act on now (their role
+// in their organisation); scope=org is their organisation's tasks (the whole county for
+// county roles).
+func (h *caseHandler) listTasks(c *gin.Context) {
+	p := principalOf(c)
+	page, size := pageOf(c)
+	status := c.DefaultQuery("status", store.TaskOpen)
+	if status != store.TaskOpen && status != store.TaskDone {
+		fail(c, mzflow.Errorf(mzflow.CodeInvalid, "status 应为 open 或 done"))
+		return
+	}
+	f := store.TaskFilter{Status: status, Program: mzflow.Program(c.Query("program")), Step: mzflow.Step(c.Query("step")),
+		Overdue: c.Query("overdue") == "true", Now: h.now(), Page: page, PageSize: size}
+	switch c.DefaultQuery("scope", "mine") {
+	case "mine":
+		f.Role, f.OrgCode = p.Role, p.Org.Code
+	case "org":
+		if p.Role.Township() {
+			f.TownshipCode = p.Org.Code
+		}
+	default:
+		fail(c, mzflow.Errorf(mzflow.CodeInvalid, "scope 应为 mine 或 org"))
+		return
+	}
+	tasks, total, err := h.store.ListTasks(c.Request.Context(), f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": h.taskViews(c.Request.Context(), tasks), "total": total, "page": page, "page_size": size})
+}
+
+// loadTask finds a task and its case, within the caller's township.
+func (h *caseHandler) loadTask(c *gin.Context) (*store.Task, *store.Case, bool) {
+	t, err := h.store.TaskByID(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return nil, nil, false
+	}
+	cs, ok := h.loadCase(c, t.CaseID)
+	return t, cs, ok
+}
+
+type decideRequest struct {
+	Outcome string          `json:"outcome"`
+	Comment string          `json:"comment"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// decide applies a decision through the case's workflow. The same Idempotency-Key is the
+// same Temporal update ID, so a retried request returns the first result.
+func (h *caseHandler) decide(c *gin.Context) {
+	t, cs, ok := h.loadTask(c)
+	if !ok {
+		return
+	}
+	var req decideRequest
+	if !bind(c, &req) {
+		return
+	}
+	in := workflows.DecideInput{TaskID: t.ID, Outcome: strings.TrimSpace(req.Outcome), Comment: strings.TrimSpace(req.Comment),
+		Data: req.Data, Actor: actorOf(principalOf(c))}
+	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateDecide, idempotencyID(c, "decide/"+t.ID), in, nil); err != nil {
+		fail(c, err)
+		return
+	}
+	h.respondCase(c, http.StatusOK, cs.ID)
+}
+
+func (h *caseHandler) claim(c *gin.Context) {
+	t, cs, ok := h.loadTask(c)
+	if !ok {
+		return
+	}
+	in := workflows.ClaimInput{TaskID: t.ID, Actor: actorOf(principalOf(c))}
+	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateClaim, "", in, nil); err != nil {
+		fail(c, err)
+		return
+	}
+	t, err := h.store.TaskByID(c.Request.Context(), t.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.taskViews(c.Request.Context(), []store.Task{*t})[0])
+}
+
+func (h *caseHandler) reassign(c *gin.Context) {
+	t, cs, ok := h.loadTask(c)
+	if !ok {
+		return
+	}
+	var req struct {
+		UserID int64  `json:"user_id"`
+		Reason string `json:"reason"`
+	}
+	if !bind(c, &req) {
+		return
+	}
+	u, err := h.store.UserByID(c.Request.Context(), req.UserID)
+	if err != nil || !u.Active || u.Role != t.Role || u.Org.Code != t.OrgCode {
+		fail(c, mzflow.Errorf(mzflow.CodeInvalid, "改派对象必须是该任务所属单位、角色相同的在岗人员"))
+		return
+	}
+	in := workflows.ReassignInput{TaskID: t.ID, UserID: u.ID, Name: u.Name, Reason: strings.TrimSpace(req.Reason), Actor: actorOf(principalOf(c))}
+	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateReassign, "", in, nil); err != nil {
+		fail(c, err)
+		return
+	}
+	h.respondCase(c, http.StatusOK, cs.ID)
+}

@@ -1,0 +1,67 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/mzflow/mzflow"
+)
+
+// Workflows is what the API asks of Temporal: start a case, send it an update, signal
+// it. The SDK client satisfies it.
+type Workflows interface {
+	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow interface{}, args ...interface{}) (client.WorkflowRun, error)
+	UpdateWorkflow(ctx context.Context, options client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error)
+	SignalWorkflow(ctx context.Context, workflowID string, runID string, signalName string, arg interface{}) error
+}
+
+// updateTimeout bounds how long a person waits for a decision to be applied; past it the
+// API answers 503 and the client may retry with the same Idempotency-Key.
+const updateTimeout = 30 * time.Second
+
+// update sends an update to a case's workflow and waits for its result. Refusals by the
+// workflow's validators come back as *mzflow.Error with the validator's code.
+func update(ctx context.Context, wf Workflows, workflowID, name, updateID string, arg any, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	h, err := wf.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, UpdateID: updateID,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, out)
+	}
+	return temporalError(err)
+}
+
+// temporalError translates Temporal's errors to the project's in one place.
+func temporalError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.Type() != "" {
+		return &mzflow.Error{Code: mzflow.Code(app.Type()), Message: app.Message(), Err: err}
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return &mzflow.Error{Code: mzflow.CodeConflict, Message: "该申请已办结，不能再办理", Err: err}
+	}
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请", Err: err}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return &mzflow.Error{Code: mzflow.CodeUnavailable, Message: "流程引擎繁忙或不可用，请稍后重试", Err: err}
+	}
+	var unavail *serviceerror.Unavailable
+	if errors.As(err, &unavail) {
+		return &mzflow.Error{Code: mzflow.CodeUnavailable, Message: "流程引擎不可用，请稍后重试", Err: err}
+	}
+	return err
+}

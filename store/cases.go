@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/mzflow/mzflow"
+)
+
+// openStatuses are the statuses of a case that is still running: its workflow waits for
+// people, and its deadline counts.
+var openStatuses = []mzflow.CaseStatus{mzflow.StatusInProgress, mzflow.StatusAwaitingMaterials}
+
+// ApplyProjection writes a projection in one transaction, idempotently: upsert the case by ID (all columns),
+// upsert each task by ID (all columns), insert timeline events ignoring a duplicate (case_id, seq), insert
+// notifications ignoring a duplicate dedup_key. Applying the same projection twice = once. Use gorm clause.OnConflict
+// (works on SQLite and MySQL). Times stored in UTC.
+//
+// p is not modified. A task or event with an empty CaseID takes the case's ID; a task with
+// an empty Program, TownshipCode or ApplicantName takes the case's. Event and notification
+// IDs are assigned by the database (the given ones are ignored): their identity is
+// (case_id, seq) and dedup_key.
+func (s *Store) ApplyProjection(ctx context.Context, p *Projection) error {
+	if p == nil || p.Case.ID == "" {
+		return errors.New("projection: case ID is empty")
+	}
+	c := p.Case
+	utcCase(&c)
+	tasks := make([]Task, len(p.Tasks))
+	for i, t := range p.Tasks {
+		if t.CaseID == "" {
+			t.CaseID = c.ID
+		}
+		if t.Program == "" {
+			t.Program = c.Program
+		}
+		if t.TownshipCode == "" {
+			t.TownshipCode = c.TownshipCode
+		}
+		if t.ApplicantName == "" {
+			t.ApplicantName = c.ApplicantName
+		}
+		t.CreatedAt = t.CreatedAt.UTC()
+		t.DueAt = utcPtr(t.DueAt)
+		t.DecidedAt = utcPtr(t.DecidedAt)
+		tasks[i] = t
+	}
+	events := make([]TimelineEvent, len(p.Events))
+	for i, e := range p.Events {
+		e.ID = 0
+		if e.CaseID == "" {
+			e.CaseID = c.ID
+		}
+		e.At = e.At.UTC()
+		events[i] = e
+	}
+	notes := make([]Notification, len(p.Notifications))
+	for i, n := range p.Notifications {
+		n.ID = 0
+		n.CreatedAt = n.CreatedAt.UTC()
+		n.ReadAt = utcPtr(n.ReadAt)
+		notes[i] = n
+	}
+
+	caseCols, err := s.updateColumns(&Case{})
+	if err != nil {
+		return err
+	}
+	taskCols, err := s.updateColumns(&Task{})
+	if err != nil {
+		return err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns(caseCols),
+		}).Create(&c).Error; err != nil {
+			return err
+		}
+		if len(tasks) > 0 {
+			if err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "id"}},
+				DoUpdates: clause.AssignmentColumns(taskCols),
+			}).Create(&tasks).Error; err != nil {
+				return err
+			}
+		}
+		if len(events) > 0 {
+			if err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "case_id"}, {Name: "seq"}},
+				DoNothing: true,
+			}).Create(&events).Error; err != nil {
+				return err
+			}
+		}
+		if len(notes) > 0 {
+			if err := tx.Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "dedup_key"}},
+				DoNothing: true,
+			}).Create(&notes).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return translate(err, "申请")
+}
+
+// updateColumns names every column of model but the primary key: what an upsert replaces.
+// Named explicitly, because gorm's UpdateAll would set updated_at to its own clock and
+// leave created_at alone.
+func (s *Store) updateColumns(model any) ([]string, error) {
+	stmt := &gorm.Statement{DB: s.db}
+	if err := stmt.Parse(model); err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, f := range stmt.Schema.Fields {
+		if f.DBName != "" && !f.PrimaryKey && f.Creatable {
+			cols = append(cols, f.DBName)
+		}
+	}
+	return cols, nil
+}
+
+func utcCase(c *Case) {
+	c.SubmittedAt = c.SubmittedAt.UTC()
+	c.DueAt = utcPtr(c.DueAt)
+	c.DecidedAt = utcPtr(c.DecidedAt)
+	c.UpdatedAt = c.UpdatedAt.UTC()
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// CaseByID finds a case. Errors: not_found (申请不存在).
+func (s *Store) CaseByID(ctx context.Context, id string) (*Case, error) {
+	var c Case
+	err := s.db.WithContext(ctx).Where("id = ?", id).First(&c).Error
+	return &c, translate(err, "申请")
+}
+
+// CaseTasks lists the tasks of a case, ordered by created_at, id.
+func (s *Store) CaseTasks(ctx context.Context, caseID string) ([]Task, error) {
+	ts := []Task{}
+	err := s.db.WithContext(ctx).Where("case_id = ?", caseID).Order("created_at").Order("id").Find(&ts).Error
+	return ts, translate(err, "任务")
+}
+
+// CaseTimeline lists the timeline events of a case, ordered by seq.
+func (s *Store) CaseTimeline(ctx context.Context, caseID string) ([]TimelineEvent, error) {
+	es := []TimelineEvent{}
+	err := s.db.WithContext(ctx).Where("case_id = ?", caseID).Order("seq").Find(&es).Error
+	return es, translate(err, "时间线")
+}
+
+// OpenCaseByWorkflowID returns the in-progress or awaiting_materials case of a workflow ID (not_found otherwise).
+func (s *Store) OpenCaseByWorkflowID(ctx context.Context, workflowID string) (*Case, error) {
+	var c Case
+	err := s.db.WithContext(ctx).Where("workflow_id = ? AND status IN ?", workflowID, openStatuses).
+		Order("submitted_at DESC").Order("id").First(&c).Error
+	return &c, translate(err, "申请")
+}
+
+// CaseFilter selects cases for ListCases. Zero fields select everything.
+type CaseFilter struct {
+	Program        mzflow.Program
+	Status         mzflow.CaseStatus
+	Step           mzflow.Step
+	TownshipCode   string // "" = all
+	Name           string // applicant name prefix (LIKE 'x%', escape % and _)
+	IDHash         string // exact keyed hash of an ID number
+	Overdue        bool   // only open cases with due_at < Now
+	Now            time.Time
+	Page, PageSize int // 1-based; PageSize default 20, max 100
+}
+
+// ListCases lists a page of cases, newest submitted first, then id, with the total number
+// of matching cases. Open means in_progress or awaiting_materials.
+func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, int64, error) {
+	offset, limit := pageBounds(f.Page, f.PageSize)
+	scope := func(db *gorm.DB) *gorm.DB {
+		if f.TownshipCode != "" {
+			db = db.Where("township_code = ?", f.TownshipCode)
+		}
+		if f.Program != "" {
+			db = db.Where("program = ?", f.Program)
+		}
+		if f.Status != "" {
+			db = db.Where("status = ?", f.Status)
+		}
+		if f.Overdue {
+			db = db.Where("status IN ? AND due_at < ?", openStatuses, nowOr(f.Now))
+		}
+		if f.IDHash != "" {
+			db = db.Where("id_number_hash = ?", f.IDHash)
+		}
+		if f.Name != "" {
+			db = s.prefix(db, "applicant_name", f.Name)
+		}
+		if f.Step != "" {
+			db = db.Where("step = ?", f.Step)
+		}
+		return db
+	}
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&Case{}).Scopes(scope).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "申请")
+	}
+	cs := []Case{}
+	if total == 0 || int64(offset) >= total {
+		return cs, total, nil
+	}
+	err := s.db.WithContext(ctx).Scopes(scope).Order("submitted_at DESC").Order("id").
+		Offset(offset).Limit(limit).Find(&cs).Error
+	return cs, total, translate(err, "申请")
+}
+
+// prefix adds "col starts with p" to db. MySQL uses LIKE with an index range; SQLite's LIKE
+// is case-insensitive and never uses a BINARY index, so there the same range is also given
+// explicitly, from p to p with its last character incremented (UTF-8 byte order is code
+// point order).
+func (s *Store) prefix(db *gorm.DB, col, p string) *gorm.DB {
+	like := escapeLike(p) + "%"
+	if s.dialect != "sqlite" {
+		return db.Where(col+" LIKE ? ESCAPE '!'", like)
+	}
+	db = db.Where(col+" >= ? AND "+col+" LIKE ? ESCAPE '!'", p, like)
+	if upper, ok := successor(p); ok {
+		db = db.Where(col+" < ?", upper)
+	}
+	return db
+}
+
+// escapeLike escapes the LIKE wildcards % and _ and the escape character ! itself.
+func escapeLike(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+}
+
+// successor is the smallest string greater than every string with prefix p, in code point
+// order; ok is false when there is none (p ends with the largest code point).
+func successor(p string) (string, bool) {
+	r, size := utf8.DecodeLastRuneInString(p)
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return "", false
+	case r == utf8.MaxRune:
+		return "", false
+	case r == 0xD7FF: // skip the surrogates, which UTF-8 cannot hold
+		r = 0xE000
+	default:
+		r++
+	}
+	return p[:len(p)-size] + string(r), true
+}
+
+// pageBounds clamps a 1-based page (≥ 1) and a page size (1..100, default 20) to an
+// offset and a limit.
+func pageBounds(page, size int) (offset, limit int) {
+	const maxPage = 1 << 20 // keeps the offset far from overflowing
+	switch {
+	case page < 1:
+		page = 1
+	case page > maxPage:
+		page = maxPage
+	}
+	switch {
+	case size <= 0:
+		size = 20
+	case size > 100:
+		size = 100
+	}
+	return (page - 1) * size, size
+}
+
+// nowOr is t in UTC, or the current time when t is zero.
+func nowOr(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now().UTC()
+	}
+	return t.UTC()
+}

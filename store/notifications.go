@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/mzflow/mzflow"
+)
+
+// Notifications lists a page of a user's notifications, newest first, with the total.
+// unreadOnly keeps those not read yet. Page and page size are clamped as for ListCases.
+func (s *Store) Notifications(ctx context.Context, userID int64, unreadOnly bool, page, pageSize int) ([]Notification, int64, error) {
+	offset, limit := pageBounds(page, pageSize)
+	// user_id, read_at, created_at: idx_notifications_user.
+	scope := func(db *gorm.DB) *gorm.DB {
+		db = db.Where("user_id = ?", userID)
+		if unreadOnly {
+			db = db.Where("read_at IS NULL")
+		}
+		return db
+	}
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&Notification{}).Scopes(scope).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "通知")
+	}
+	ns := []Notification{}
+	if total == 0 || int64(offset) >= total {
+		return ns, total, nil
+	}
+	err := s.db.WithContext(ctx).Scopes(scope).Order("created_at DESC").Order("id DESC").
+		Offset(offset).Limit(limit).Find(&ns).Error
+	return ns, total, translate(err, "通知")
+}
+
+// UnreadCount is the number of a user's notifications not read yet.
+func (s *Store) UnreadCount(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&n).Error
+	return n, translate(err, "通知")
+}
+
+// MarkNotificationRead: not_found ("通知不存在") when the notification is not the user's; reading twice keeps the first read_at.
+func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error {
+	db := s.db.WithContext(ctx)
+	res := db.Model(&Notification{}).Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
+		Update("read_at", at.UTC())
+	if res.Error != nil {
+		return translate(res.Error, "通知")
+	}
+	if res.RowsAffected > 0 {
+		return nil
+	}
+	// Nothing changed: already read (fine) or not the user's (not found).
+	var n int64
+	if err := db.Model(&Notification{}).Where("id = ? AND user_id = ?", id, userID).Count(&n).Error; err != nil {
+		return translate(err, "通知")
+	}
+	if n == 0 {
+		return &mzflow.Error{Code: mzflow.CodeNotFound, Message: "通知不存在"}
+	}
+	return nil
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"time"
+
+	"github.com/mzflow/mzflow"
+)
+
+// Case is the read-model row of an application. Workflows own the state; activities
+// project it here after every change, so lists and searches never ask Temporal.
+// The ID number is stored only sealed (AES-GCM), as a keyed hash for look-ups and masked
+// for display.
+type Case struct {
+	ID                string `gorm:"primaryKey"`
+	WorkflowID        string
+	Program           mzflow.Program
+	Category          string
+	Status            mzflow.CaseStatus
+	Step              mzflow.Step
+	TownshipCode      string
+	Village           string
+	ApplicantName     string
+	IDNumberEnc       []byte
+	IDNumberHash      string
+	IDNumberMasked    string
+	Phone             string
+	Address           string
+	HouseholdSize     int
+	Urgent            bool
+	RelatedToStaff    bool
+	HouseholdCategory string
+	SubmittedAt       time.Time
+	DueAt             *time.Time
+	DecidedAt         *time.Time
+	Outcome           string
+	AmountMonthly     *float64
+	PayFrom           string
+	SpotCheck         bool
+	LastSeq           int
+	UpdatedAt         time.Time
+}
+
+// Task is the read-model row of a human step: a task for a role in an organisation.
+type Task struct {
+	ID              string `gorm:"primaryKey"`
+	CaseID          string
+	Program         mzflow.Program
+	Step            mzflow.Step
+	Role            mzflow.Role
+	OrgCode         string // the organisation whose role holds the task
+	TownshipCode    string // the case's township, for township-scoped boards
+	AssigneeID      *int64
+	Status          string // TaskOpen, TaskDone, TaskCancelled
+	CreatedAt       time.Time
+	DueAt           *time.Time
+	DueProvisional  bool
+	DecidedAt       *time.Time
+	DecidedBy       *int64
+	Outcome         string
+	EscalationLevel int
+	Notified        string // JSON list of {level, role, users:[names]} told about this task
+	ApplicantName   string
+}
+
+// Task statuses.
+const (
+	TaskOpen      = "open"
+	TaskDone      = "done"
+	TaskCancelled = "cancelled"
+)
+
+// TimelineEvent is one append-only entry of a case's history. (CaseID, Seq) is unique, so
+// a retried projection never writes an event twice.
+type TimelineEvent struct {
+	ID        int64 `gorm:"primaryKey"`
+	CaseID    string
+	Seq       int
+	Type      string
+	Step      mzflow.Step
+	ActorID   *int64
+	ActorName string
+	ActorRole mzflow.Role
+	At        time.Time
+	Comment   string
+	Data      string // JSON object
+}
+
+// Notification is a reminder, escalation or notice in a user's inbox. DedupKey is unique,
+// so a retried activity never notifies twice.
+type Notification struct {
+	ID        int64 `gorm:"primaryKey"`
+	DedupKey  string
+	UserID    int64
+	Kind      string // reminder, escalation, notice
+	CaseID    string
+	TaskID    string
+	Text      string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+// Projection is what one projection activity writes, in one transaction: the case row,
+// the rows of the tasks that changed, the new timeline events and the notifications.
+// Applying the same projection twice leaves the database as applying it once.
+type Projection struct {
+	Case          Case
+	Tasks         []Task
+	Events        []TimelineEvent
+	Notifications []Notification
+}

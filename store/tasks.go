@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/mzflow/mzflow"
+)
+
+// TaskByID finds a task. Errors: not_found (任务不存在).
+func (s *Store) TaskByID(ctx context.Context, id string) (*Task, error) {
+	var t Task
+	err := s.db.WithContext(ctx).Where("id = ?", id).First(&t).Error
+	return &t, translate(err, "任务")
+}
+
+// TaskFilter selects tasks for ListTasks. Zero fields select everything.
+type TaskFilter struct {
+	Status         string      // "" = any; else TaskOpen / TaskDone / TaskCancelled
+	Role           mzflow.Role // "" = any
+	OrgCode        string      // "" = any: the organisation holding the task
+	TownshipCode   string      // "" = any: the case's township
+	Program        mzflow.Program
+	Step           mzflow.Step
+	Overdue        bool // open and due_at < Now
+	Now            time.Time
+	Page, PageSize int
+}
+
+// ListTasks lists a page of tasks, due_at ascending (NULLs last), then id, with the total
+// number of matching tasks.
+func (s *Store) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int64, error) {
+	offset, limit := pageBounds(f.Page, f.PageSize)
+	// Status first, then role and organisation or township: the column order of
+	// idx_tasks_inbox, idx_tasks_township and idx_tasks_overdue.
+	scope := func(db *gorm.DB) *gorm.DB {
+		if f.Status != "" {
+			db = db.Where("status = ?", f.Status)
+		}
+		if f.Overdue {
+			db = db.Where("status = ? AND due_at < ?", TaskOpen, nowOr(f.Now))
+		}
+		if f.Role != "" {
+			db = db.Where("role = ?", f.Role)
+		}
+		if f.OrgCode != "" {
+			db = db.Where("org_code = ?", f.OrgCode)
+		}
+		if f.TownshipCode != "" {
+			db = db.Where("township_code = ?", f.TownshipCode)
+		}
+		if f.Program != "" {
+			db = db.Where("program = ?", f.Program)
+		}
+		if f.Step != "" {
+			db = db.Where("step = ?", f.Step)
+		}
+		return db
+	}
+	var total int64
+	if err := s.db.WithContext(ctx).Model(&Task{}).Scopes(scope).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "任务")
+	}
+	ts := []Task{}
+	if total == 0 || int64(offset) >= total {
+		return ts, total, nil
+	}
+	err := s.db.WithContext(ctx).Scopes(scope).
+		Order("CASE WHEN due_at IS NULL THEN 1 ELSE 0 END").Order("due_at").Order("id").
+		Offset(offset).Limit(limit).Find(&ts).Error
+	return ts, total, translate(err, "任务")
+}

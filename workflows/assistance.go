@@ -1,0 +1,401 @@
+package workflows
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/activities"
+	"github.com/mzflow/mzflow/calendar"
+)
+
+// errContinue asks Assistance to continue as new after a re-check cycle.
+var errContinue = errors.New("continue as new")
+
+// Assistance is the social-assistance process of DOMAIN.md §1–2 for 低保, 特困 and
+// 临时救助: intake → investigation ‖ information check → township review → publicity
+// (objection → review → publicity again) → county review with spot-check → county
+// decision → approval (then periodic re-checks) or rejection with a written notice.
+// 临时救助 urgent cases are granted first and documented after; small 临时救助 amounts
+// are approved by the township alone.
+func Assistance(ctx workflow.Context, in CaseInput) (CaseResult, error) {
+	r := &caseRun{in: in, mu: workflow.NewMutex(ctx)}
+	if in.State != nil {
+		r.st = in.State
+	} else {
+		r.st = &CaseState{Status: mzflow.StatusInProgress, SubmittedAt: workflow.Now(ctx)}
+	}
+	flow, cancel := workflow.WithCancel(ctx)
+	r.abort = cancel
+	if err := r.register(ctx); err != nil {
+		return CaseResult{}, err
+	}
+	if in.State == nil {
+		r.event(ctx, "submitted", "", in.SubmittedBy, "", map[string]any{"program": in.Program,
+			"urgent": in.Urgent, "related_to_staff": in.RelatedToStaff, "request_id": in.RequestID})
+	}
+	err := r.process(flow)
+
+	// From here on the case is closing: use a context the withdraw cancellation cannot reach.
+	done, _ := workflow.NewDisconnectedContext(ctx)
+	if r.withdrawn != nil && (err == nil || temporal.IsCanceledError(err)) {
+		err = nil
+		r.st.Status, r.st.Outcome, r.st.DecidedAt = mzflow.StatusWithdrawn, "withdrawn", workflow.Now(done)
+		r.event(done, "withdrawn", r.st.Step, r.withdrawn.Actor, r.withdrawn.Reason, nil)
+	}
+	for _, t := range r.st.Tasks {
+		if t.Status == "open" {
+			t.Status = "cancelled"
+		}
+	}
+	if errors.Is(err, errContinue) {
+		if err := r.flush(done, false); err != nil {
+			return CaseResult{}, err
+		}
+		if err := workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) }); err != nil {
+			return CaseResult{}, err
+		}
+		// Closed tasks are in the read model already; keep the new run's state small.
+		open := r.st.Tasks[:0]
+		for _, t := range r.st.Tasks {
+			if t.Status == "open" {
+				open = append(open, t)
+			}
+		}
+		r.st.Tasks = open
+		next := in
+		next.State = r.st
+		return CaseResult{}, workflow.NewContinueAsNewError(done, AssistanceWorkflow, next)
+	}
+	if err != nil {
+		return CaseResult{}, err
+	}
+	r.st.Step = ""
+	if err := r.flush(done, true); err != nil {
+		return CaseResult{}, err
+	}
+	if err := workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) }); err != nil {
+		return CaseResult{}, err
+	}
+	return CaseResult{Status: r.st.Status, Outcome: r.st.Outcome}, nil
+}
+
+func (r *caseRun) process(ctx workflow.Context) error {
+	if r.st.Status == mzflow.StatusApproved {
+		return r.recheck(ctx) // resumed by continue-as-new
+	}
+	town, county := r.in.TownshipCode, r.in.CountyCode
+	if r.in.Program == mzflow.Linshi && r.in.Urgent {
+		return r.urgentGrant(ctx)
+	}
+	if err := r.intake(ctx); err != nil {
+		return err
+	}
+
+review:
+	// Investigation and information check run side by side (R1 Art 15, 17); 临时救助 has
+	// no county information check.
+	parallel := []*Task{}
+	t, err := r.openStep(ctx, mzflow.StepInvestigation, mzflow.RoleTownshipClerk, town)
+	if err != nil {
+		return err
+	}
+	parallel = append(parallel, t)
+	if r.in.Program != mzflow.Linshi {
+		if t, err = r.openStep(ctx, mzflow.StepInfoCheck, mzflow.RoleCountyReviewer, county); err != nil {
+			return err
+		}
+		parallel = append(parallel, t)
+	}
+	var branches []workflow.Future
+	for _, t := range parallel {
+		f, set := workflow.NewFuture(ctx)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			d, err := r.await(ctx, t)
+			// Show this decision now only if a sibling is still open; after the last one
+			// the main flow opens the next step and projects both together.
+			if err == nil && slices.ContainsFunc(parallel, func(o *Task) bool { return o.Status == "open" }) {
+				err = r.flush(ctx, false)
+			}
+			set.Set(d, err)
+		})
+		branches = append(branches, f)
+	}
+	for _, f := range branches {
+		if err := f.Get(ctx, nil); err != nil {
+			return err
+		}
+	}
+	for {
+		d, err := r.human(ctx, mzflow.StepTownshipReview, mzflow.RoleTownshipHead, town)
+		if err != nil {
+			return err
+		}
+		switch d.Outcome {
+		case OutcomeReject:
+			return r.reject(ctx, d)
+		case OutcomeReturn:
+			goto review
+		}
+		if sd, _ := parseData(d.Data); sd.Amount != nil {
+			r.st.AmountMonthly = *sd.Amount
+		} else if sd.ProposedAmountMonthly != nil {
+			r.st.AmountMonthly = *sd.ProposedAmountMonthly
+		}
+		// Publicity, and after each objection a review and a new publicity (R1 Art 19).
+		for {
+			objected, err := r.publicity(ctx)
+			if err != nil {
+				return err
+			}
+			if !objected {
+				break
+			}
+			d, err := r.human(ctx, mzflow.StepObjectionReview, mzflow.RoleTownshipHead, town)
+			if err != nil {
+				return err
+			}
+			if d.Outcome == OutcomeReject {
+				return r.reject(ctx, d)
+			}
+		}
+		if r.in.Program == mzflow.Linshi && r.st.AmountMonthly <= r.in.Rules.TownshipCap {
+			return r.approve(ctx, r.st.AmountMonthly) // within the township's delegated cap (R5 §二)
+		}
+		for {
+			if err := r.drawSpotCheck(ctx); err != nil {
+				return err
+			}
+			d, err := r.human(ctx, mzflow.StepCountyReview, mzflow.RoleCountyReviewer, county)
+			if err != nil {
+				return err
+			}
+			r.st.CountyReviewer = d.Actor.ID
+			switch d.Outcome {
+			case OutcomeReject:
+				return r.reject(ctx, d)
+			case OutcomeReturn:
+				goto township
+			}
+			d, err = r.human(ctx, mzflow.StepCountyDecision, mzflow.RoleCountyApprover, county)
+			if err != nil {
+				return err
+			}
+			switch d.Outcome {
+			case OutcomeReject:
+				return r.reject(ctx, d)
+			case OutcomeReturn:
+				continue
+			}
+			amount := r.st.AmountMonthly
+			if sd, _ := parseData(d.Data); sd.AmountMonthly != nil {
+				amount = *sd.AmountMonthly
+			}
+			return r.approve(ctx, amount)
+		}
+	township:
+	}
+}
+
+// intake accepts the application, or returns it with a one-time notice of every missing
+// item (一次性告知, R1 Art 10): the case waits with its clock stopped until the
+// applicant completes it, then intake opens again with a fresh due time.
+func (r *caseRun) intake(ctx workflow.Context) error {
+	for {
+		d, err := r.human(ctx, mzflow.StepIntake, mzflow.RoleTownshipClerk, r.in.TownshipCode)
+		if err != nil {
+			return err
+		}
+		if d.Outcome == OutcomeComplete {
+			break
+		}
+		sd, _ := parseData(d.Data)
+		r.st.Status = mzflow.StatusAwaitingMaterials
+		r.event(ctx, "materials_requested", mzflow.StepIntake, d.Actor, "一次性告知需补正材料："+strings.Join(sd.MissingItems, "、"),
+			map[string]any{"missing_items": sd.MissingItems})
+		if err := r.flush(ctx, false); err != nil {
+			return err
+		}
+		if err := workflow.Await(ctx, func() bool { return r.materials != nil }); err != nil {
+			return err
+		}
+		r.st.Status = mzflow.StatusInProgress
+		r.event(ctx, "materials_received", mzflow.StepIntake, r.materials.Actor, r.materials.Reason, nil)
+		r.materials = nil
+	}
+	// The overall limit runs from acceptance (R1 Art 22).
+	now := workflow.Now(ctx)
+	d, err := r.deadline(ctx, now, r.in.Rules.OverallLimit)
+	if err != nil {
+		return err
+	}
+	r.st.AcceptedAt, r.st.DueAt = now, d.Due.At
+	r.event(ctx, "accepted", mzflow.StepIntake, Actor{}, "", map[string]any{"due": d.Due.Date, "limit": r.in.Rules.OverallLimit.String()})
+	return nil
+}
+
+// publicity posts the case for the rule's period (a timer, not a task). It reports
+// whether an objection ended it early.
+func (r *caseRun) publicity(ctx workflow.Context) (bool, error) {
+	start := workflow.Now(ctx)
+	d, err := r.deadline(ctx, start, r.in.Rules.Steps[mzflow.StepPublicity].Limit)
+	if err != nil {
+		return false, err
+	}
+	r.st.Step, r.st.InPublicity, r.st.PublicityEnds = mzflow.StepPublicity, true, d.Due.At
+	r.event(ctx, "publicity_started", mzflow.StepPublicity, Actor{}, "", map[string]any{"ends": d.Due.Date, "ends_at": d.Due.At})
+	if err := r.flush(ctx, false); err != nil {
+		return false, err
+	}
+	objected, err := workflow.AwaitWithTimeout(ctx, d.Due.At.Sub(start), func() bool { return r.objection != nil })
+	r.st.InPublicity = false
+	if err != nil {
+		return false, err
+	}
+	if objected {
+		o := r.objection
+		r.objection = nil
+		r.st.Objections++
+		r.st.HomeVisit = true // a complaint makes the county home visit mandatory (R1 Art 20)
+		r.event(ctx, "objection", mzflow.StepPublicity, o.Actor, o.Content, map[string]any{"reporter": o.Reporter})
+		return true, nil
+	}
+	end := workflow.Now(ctx)
+	r.event(ctx, "publicity_ended", mzflow.StepPublicity, Actor{}, "公示期满无异议", nil)
+	if !r.in.Rules.CountPublicity && !r.st.DueAt.IsZero() {
+		// Local rules exclude the publicity from the overall limit (不含公示时间): move
+		// the overall due time by the working days the publicity took.
+		var out activities.DeadlineResult
+		err := workflow.ExecuteLocalActivity(localOpts(ctx), a.Shift,
+			activities.ShiftInput{Due: r.st.DueAt, PausedFrom: start, PausedTo: end}).Get(ctx, &out)
+		if err != nil {
+			return false, err
+		}
+		r.st.DueAt = out.Due.At
+	}
+	return false, nil
+}
+
+// drawSpotCheck decides, when the county review opens and not before, whether the case
+// gets a home visit: drawn at the rule's rate by a local activity (so it is recorded and
+// unpredictable), and always for separately registered cases and cases with objections.
+func (r *caseRun) drawSpotCheck(ctx workflow.Context) error {
+	if r.st.SpotCheck {
+		return nil
+	}
+	var out activities.DrawResult
+	if err := workflow.ExecuteLocalActivity(localOpts(ctx), a.Draw, activities.DrawInput{Rate: r.in.Rules.SpotCheckRate}).Get(ctx, &out); err != nil {
+		return err
+	}
+	r.st.HomeVisit = r.st.HomeVisit || r.in.RelatedToStaff
+	r.st.SpotCheck = out.Hit || r.st.HomeVisit
+	reason := "随机抽查"
+	switch {
+	case r.in.RelatedToStaff:
+		reason = "单独登记备案，必须入户核查"
+	case r.st.Objections > 0:
+		reason = "公示有异议，必须入户核查"
+	case !out.Hit:
+		reason = "未抽中"
+	}
+	r.event(ctx, "spot_check_drawn", mzflow.StepCountyReview, Actor{}, reason,
+		map[string]any{"rate": r.in.Rules.SpotCheckRate, "drawn": out.Hit, "home_visit": r.st.SpotCheck})
+	return nil
+}
+
+// approve ends the decision phase with an amount paid from the first day of next month
+// (R1 Art 21).
+func (r *caseRun) approve(ctx workflow.Context, amount float64) error {
+	now := workflow.Now(ctx).In(calendar.Zone)
+	r.st.Status, r.st.Outcome, r.st.DecidedAt = mzflow.StatusApproved, "approved", now
+	r.st.AmountMonthly = amount
+	r.st.PayFrom = time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, calendar.Zone).Format("2006-01-02")
+	r.st.Step = ""
+	r.event(ctx, "approved", "", Actor{}, "", map[string]any{"amount_monthly": amount, "pay_from": r.st.PayFrom})
+	if r.in.Program == mzflow.Linshi {
+		return r.flush(ctx, false)
+	}
+	return r.recheck(ctx)
+}
+
+// reject ends the case with the reasons given, then the township delivers the written
+// notice (书面告知) within its limit (R1 Art 21).
+func (r *caseRun) reject(ctx workflow.Context, d *Decision) error {
+	r.st.Status, r.st.Outcome, r.st.DecidedAt = mzflow.StatusRejected, "rejected", workflow.Now(ctx)
+	r.event(ctx, "rejected", r.st.Step, d.Actor, d.Comment, nil)
+	return r.notice(ctx, d.Comment)
+}
+
+func (r *caseRun) notice(ctx workflow.Context, reasons string) error {
+	r.st.Notices = append(r.st.Notices, Notice{Key: "notice/" + r.st.Outcome, Kind: "notice",
+		Role: mzflow.RoleTownshipClerk, OrgCode: r.in.TownshipCode,
+		Text: sprintf("请向 %s 送达书面告知（%s）：%s", r.in.Applicant.Name, r.in.Program.Name(), reasons)})
+	_, err := r.human(ctx, mzflow.StepNotice, mzflow.RoleTownshipClerk, r.in.TownshipCode)
+	return err
+}
+
+// urgentGrant is 临时救助's 先行救助 (R5 §二): the township grants at once, the
+// paperwork follows within its limit.
+func (r *caseRun) urgentGrant(ctx workflow.Context) error {
+	d, err := r.human(ctx, mzflow.StepTownshipGrant, mzflow.RoleTownshipHead, r.in.TownshipCode)
+	if err != nil {
+		return err
+	}
+	if d.Outcome == OutcomeReject {
+		return r.reject(ctx, d)
+	}
+	sd, _ := parseData(d.Data)
+	r.st.AmountMonthly = *sd.Amount
+	r.event(ctx, "granted", mzflow.StepTownshipGrant, d.Actor, "先行救助", map[string]any{"amount": *sd.Amount})
+	if _, err := r.human(ctx, mzflow.StepPaperwork, mzflow.RoleTownshipClerk, r.in.TownshipCode); err != nil {
+		return err
+	}
+	return r.approve(ctx, r.st.AmountMonthly)
+}
+
+// recheck waits for the next periodic re-check (R1 Art 31: stable households yearly,
+// others every six months), then the clerk checks and the township head confirms:
+// continue, adjust the amount, or stop with written reasons. Each cycle continues as
+// new, so a case that lives for years keeps a small history.
+func (r *caseRun) recheck(ctx workflow.Context) error {
+	months := r.in.Rules.RecheckMonths[r.in.HouseholdCategory]
+	if months == 0 {
+		months = r.in.Rules.RecheckMonths["stable"]
+	}
+	if months == 0 {
+		return r.flush(ctx, false)
+	}
+	if err := r.flush(ctx, false); err != nil {
+		return err
+	}
+	now := workflow.Now(ctx)
+	if err := workflow.Sleep(ctx, now.AddDate(0, months, 0).Sub(now)); err != nil {
+		return err
+	}
+	var d *Decision
+	for _, role := range []mzflow.Role{mzflow.RoleTownshipClerk, mzflow.RoleTownshipHead} {
+		var err error
+		if d, err = r.human(ctx, mzflow.StepRecheck, role, r.in.TownshipCode); err != nil {
+			return err
+		}
+	}
+	switch d.Outcome {
+	case OutcomeStop:
+		r.st.Status, r.st.Outcome, r.st.DecidedAt = mzflow.StatusStopped, "stopped", workflow.Now(ctx)
+		r.event(ctx, "stopped", mzflow.StepRecheck, d.Actor, d.Comment, nil)
+		return r.notice(ctx, d.Comment)
+	case OutcomeAdjust:
+		sd, _ := parseData(d.Data)
+		r.st.AmountMonthly = *sd.AmountMonthly
+		r.event(ctx, "amount_adjusted", mzflow.StepRecheck, d.Actor, d.Comment, map[string]any{"amount_monthly": r.st.AmountMonthly})
+	default:
+		r.event(ctx, "recheck_continued", mzflow.StepRecheck, d.Actor, d.Comment, nil)
+	}
+	r.st.Cycle++
+	return errContinue
+}

@@ -1,0 +1,217 @@
+package workflows
+
+import (
+	"encoding/json"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/activities"
+	"github.com/mzflow/mzflow/rules"
+)
+
+// Workflow type, update and signal names: the API and tests use these constants.
+const (
+	AssistanceWorkflow = "Assistance"
+
+	UpdateDecide    = "decide"
+	UpdateObject    = "object"
+	UpdateWithdraw  = "withdraw"
+	UpdateMaterials = "materials"
+	UpdateExtend    = "extend"
+	UpdateClaim     = "claim"
+	UpdateReassign  = "reassign"
+	UpdateReveal    = "reveal"
+	// UpdateSync does nothing but wait until the case's first projection is written, so
+	// the clerk who filed a case reads it at once.
+	UpdateSync = "sync"
+
+	// SignalCalendarChanged tells a case that a year's holidays were edited.
+	SignalCalendarChanged = "calendar_changed"
+)
+
+// Decision outcomes of API.md.
+const (
+	OutcomeApprove  = "approve"
+	OutcomeReject   = "reject"
+	OutcomeReturn   = "return"
+	OutcomeComplete = "complete"
+	OutcomeContinue = "continue"
+	OutcomeAdjust   = "adjust"
+	OutcomeStop     = "stop"
+)
+
+// Actor is who did something: passed by the API from the authenticated user.
+type Actor struct {
+	ID      int64
+	Name    string
+	Role    mzflow.Role
+	OrgCode string
+}
+
+// Applicant is the person a case is about. The ID number arrives only sealed, hashed and
+// masked (the API does that), so it is never in a workflow's history in any readable form;
+// the payload codec encrypts the rest.
+type Applicant struct {
+	Name          string
+	IDSealed      []byte
+	IDHash        string
+	IDMasked      string
+	Phone         string
+	Address       string
+	HouseholdSize int
+}
+
+// CaseInput starts a case workflow. It carries the rules the case started with, so a
+// later edit of the rules never changes a running case. State is set only when the
+// workflow continues as new.
+type CaseInput struct {
+	CaseID            string
+	Program           mzflow.Program
+	Category          string
+	TownshipCode      string
+	CountyCode        string
+	Village           string
+	Applicant         Applicant
+	Urgent            bool
+	RelatedToStaff    bool
+	HouseholdCategory string
+	Details           json.RawMessage
+	Rules             rules.Program
+	SubmittedBy       Actor
+	RequestID         string
+	State             *CaseState
+}
+
+// CaseResult is what a finished case workflow returns.
+type CaseResult struct {
+	Status  mzflow.CaseStatus
+	Outcome string
+}
+
+// Task is one human step instance inside a case.
+type Task struct {
+	ID          string
+	Step        mzflow.Step
+	Role        mzflow.Role
+	OrgCode     string
+	Limit       mzflow.Limit
+	Status      string // open, done, cancelled
+	CreatedAt   time.Time
+	DueAt       time.Time
+	DueDate     string
+	Provisional bool
+	RemindAt    time.Time
+	Reminded    bool
+	Level       int
+	NextEscAt   time.Time
+	Notified    []activities.Notified
+	AssigneeID  int64
+	Decision    *Decision
+	// recompute is set when the calendar changed and the wait loop must re-read DueAt.
+	recompute bool
+}
+
+// Decision is a person's decision on a task.
+type Decision struct {
+	Outcome string
+	Comment string
+	Data    json.RawMessage
+	Actor   Actor
+	At      time.Time
+}
+
+// Event is a timeline entry waiting to be projected.
+type Event struct {
+	Seq     int
+	Type    string
+	Step    mzflow.Step
+	Actor   Actor
+	At      time.Time
+	Comment string
+	Data    json.RawMessage
+}
+
+// Notice asks the projection to tell every user of a role in an organisation.
+type Notice struct {
+	Key     string // unique per case: the projection turns it into one row per user
+	Kind    string // reminder, escalation, notice
+	Role    mzflow.Role
+	OrgCode string
+	UserID  int64 // a single user instead of a role, when set
+	TaskID  string
+	Text    string
+}
+
+// CaseState is all a case knows; it is handed to continue-as-new whole.
+type CaseState struct {
+	Status         mzflow.CaseStatus
+	Step           mzflow.Step
+	SubmittedAt    time.Time
+	AcceptedAt     time.Time
+	DueAt          time.Time // overall limit, from acceptance
+	Extended       bool
+	SpotCheck      bool
+	HomeVisit      bool // mandatory home visit: related to staff or objections
+	Objections     int
+	InPublicity    bool
+	PublicityEnds  time.Time
+	CountyReviewer int64
+	Outcome        string
+	AmountMonthly  float64
+	PayFrom        string
+	DecidedAt      time.Time
+	Cycle          int // re-check cycles completed (continue-as-new count)
+	Seq            int // last timeline sequence number used
+	TaskSeq        int
+	Tasks          []*Task
+	Pending        []Event  // not yet projected
+	Notices        []Notice // not yet projected
+	Version        int      // bumped after every projection
+}
+
+// Update inputs. Every update carries the actor the API authenticated.
+type (
+	DecideInput struct {
+		TaskID  string
+		Outcome string
+		Comment string
+		Data    json.RawMessage
+		Actor   Actor
+	}
+	ObjectInput struct {
+		Content  string
+		Reporter string
+		Actor    Actor
+	}
+	ReasonInput struct {
+		Reason string
+		Actor  Actor
+	}
+	ClaimInput struct {
+		TaskID string
+		Actor  Actor
+	}
+	ReassignInput struct {
+		TaskID string
+		UserID int64
+		Name   string
+		Reason string
+		Actor  Actor
+	}
+	// UpdateResult is what every update returns: the projection version that contains it.
+	UpdateResult struct {
+		CaseID  string
+		Version int
+	}
+	// CalendarChange is the signal sent when a year's holidays were edited.
+	CalendarChange struct {
+		Year int
+	}
+)
+
+// refuse returns a validator error the API maps to its HTTP status by code.
+func refuse(code mzflow.Code, format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(sprintf(format, args...), string(code), nil)
+}
