@@ -30,7 +30,6 @@ type CaseStore interface {
 	CaseByID(ctx context.Context, id string) (*store.Case, error)
 	CaseTasks(ctx context.Context, caseID string) ([]store.Task, error)
 	CaseTimeline(ctx context.Context, caseID string) ([]store.TimelineEvent, error)
-	OpenCaseByWorkflowID(ctx context.Context, workflowID string) (*store.Case, error)
 	ListCases(ctx context.Context, f store.CaseFilter) ([]store.Case, int64, error)
 	TaskByID(ctx context.Context, id string) (*store.Task, error)
 	ListTasks(ctx context.Context, f store.TaskFilter) ([]store.Task, int64, error)
@@ -132,9 +131,11 @@ func (h *caseHandler) create(c *gin.Context) {
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.AssistanceWorkflow, in)
 	if err = temporalError(err); mzflow.ErrorCode(err) == mzflow.CodeDuplicateCase {
-		e := &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请，不能重复受理"}
-		if open, ferr := h.store.OpenCaseByWorkflowID(ctx, wfID); ferr == nil {
-			e.Details = map[string]any{"case_id": open.ID}
+		e := &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请（或正在享受待遇），不能重复受理"}
+		// The running case may be in progress or approved and waiting for its re-check:
+		// name the newest case of this person and program either way.
+		if prev, _, ferr := h.store.ListCases(ctx, store.CaseFilter{Program: req.Program, IDHash: in.Applicant.IDHash, PageSize: 1}); ferr == nil && len(prev) > 0 {
+			e.Details = map[string]any{"case_id": prev[0].ID}
 		}
 		fail(c, e)
 		return

@@ -27,6 +27,7 @@ import (
 type devConfig struct {
 	common
 	data         string
+	db           string
 	addr         string
 	temporalPort int
 	// ready, when set, is told the API's base URL and the Temporal address once the API
@@ -46,6 +47,7 @@ func devCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&cfg.data, "data", "mzflow-data", "data folder (Temporal and read-model SQLite files, keys)")
+	cmd.Flags().StringVar(&cfg.db, "db", "", "read-model database instead of the SQLite file in the data folder (mysql:DSN)")
 	cmd.Flags().StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "HTTP address of the API and web page")
 	cmd.Flags().IntVar(&cfg.temporalPort, "temporal-port", 7233, "loopback port of the embedded Temporal frontend (0: any free port)")
 	cfg.common.flags(cmd.Flags())
@@ -75,7 +77,11 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	}
 	defer ln.Close()
 
-	st, err := store.Open("sqlite:" + filepath.Join(cfg.data, "mzflow.db"))
+	dsn := cfg.db
+	if dsn == "" {
+		dsn = "sqlite:" + filepath.Join(cfg.data, "mzflow.db")
+	}
+	st, err := store.Open(dsn)
 	if err != nil {
 		return err
 	}

@@ -30,12 +30,18 @@ type devStack struct {
 // startDev runs runDev on data with free ports and waits until the API serves.
 func startDev(t *testing.T, data string) *devStack {
 	t.Helper()
+	return startDevWith(t, &devConfig{data: data})
+}
+
+// startDevWith runs runDev with cfg (data folder, rules file, database) on free ports.
+func startDevWith(t *testing.T, cfg *devConfig) *devStack {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	type addrs struct{ url, temporal string }
 	ready := make(chan addrs, 1)
 	done := make(chan error, 1)
-	cfg := &devConfig{data: data, addr: "127.0.0.1:0", temporalPort: 0, out: io.Discard,
-		ready: func(url, temporal string) { ready <- addrs{url, temporal} }}
+	cfg.addr, cfg.temporalPort, cfg.out = "127.0.0.1:0", 0, io.Discard
+	cfg.ready = func(url, temporal string) { ready <- addrs{url, temporal} }
 	cfg.logLevel = "warn"
 	go func() { done <- runDev(ctx, cfg) }()
 	select {
@@ -66,6 +72,9 @@ func startDev(t *testing.T, data string) *devStack {
 	return nil
 }
 
+// idempotencyKey, when set, is sent as the Idempotency-Key header (see callWithKey).
+var idempotencyKey string
+
 // call sends a JSON request and decodes the JSON answer into out (when not nil).
 func call(t *testing.T, method, url, token string, body any, out any) int {
 	t.Helper()
@@ -78,6 +87,9 @@ func call(t *testing.T, method, url, token string, body any, out any) int {
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if idempotencyKey != "" {
+		req.Header.Set("Idempotency-Key", idempotencyKey)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

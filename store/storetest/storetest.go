@@ -49,6 +49,25 @@ func SQLite(t testing.TB) *store.Store {
 // variable is unset (fails under CI), and fails when the server cannot be reached.
 func MySQL(t testing.TB) *store.Store {
 	t.Helper()
+	dsn := MySQLDSN(t)
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatalf("storetest: open mysql database: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("storetest: close mysql: %v", err)
+		}
+	})
+	migrate(t, st)
+	return st
+}
+
+// MySQLDSN creates a fresh, empty database like MySQL does and returns its store DSN
+// ("mysql:..."), for tests that open it themselves (a whole `mzflow dev` stack). The
+// database is dropped at cleanup, after anything registered later has stopped.
+func MySQLDSN(t testing.TB) string {
+	t.Helper()
 	dsn := strings.TrimPrefix(strings.TrimSpace(os.Getenv(EnvMySQLDSN)), "mysql:")
 	if dsn == "" {
 		if os.Getenv("CI") != "" {
@@ -93,17 +112,7 @@ func MySQL(t testing.TB) *store.Store {
 	})
 
 	cfg.DBName = name
-	st, err := store.Open("mysql:" + cfg.FormatDSN())
-	if err != nil {
-		t.Fatalf("storetest: open mysql database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if err := st.Close(); err != nil {
-			t.Errorf("storetest: close mysql: %v", err)
-		}
-	})
-	migrate(t, st)
-	return st
+	return "mysql:" + cfg.FormatDSN()
 }
 
 // Each runs f as the subtests "sqlite" and "mysql", each with a fresh migrated store.
