@@ -168,6 +168,7 @@ type CaseState struct {
 	Tasks          []*Task
 	Pending        []Event  // not yet projected
 	Notices        []Notice // not yet projected
+	ProjectedSeq   int      // the last timeline sequence number in the read model
 	Version        int      // bumped after every projection
 }
 

@@ -92,10 +92,16 @@ func (r *caseRun) project(ctx workflow.Context) error {
 		in.Notices = append(in.Notices, activities.NoticeRow{Key: n.Key, Kind: n.Kind, Role: n.Role,
 			OrgCode: n.OrgCode, UserID: n.UserID, TaskID: n.TaskID, Text: n.Text})
 	}
+	// Events and notices added while the activity runs (by another coroutine or an
+	// update handler) are not in this batch: keep them for the next projection.
+	n, m := len(r.st.Pending), len(r.st.Notices)
 	if err := workflow.ExecuteActivity(activityOpts(ctx), a.Project, in).Get(ctx, nil); err != nil {
 		return err
 	}
-	r.st.Pending, r.st.Notices = nil, nil
+	if n > 0 {
+		r.st.ProjectedSeq = r.st.Pending[n-1].Seq
+	}
+	r.st.Pending, r.st.Notices = r.st.Pending[n:], r.st.Notices[m:]
 	r.st.Version++
 	return nil
 }
@@ -122,10 +128,15 @@ func (r *caseRun) open() bool {
 	return r.st.Status == mzflow.StatusInProgress || r.st.Status == mzflow.StatusAwaitingMaterials
 }
 
-// awaitVersion waits until the main flow has projected past v, so an update returns
-// only once its effect (and the next step it opened) is in the read model.
-func (r *caseRun) awaitVersion(ctx workflow.Context, v int) (UpdateResult, error) {
-	err := workflow.Await(ctx, func() bool { return r.st.Version > v })
+// settle waits until the main flow has consumed an update's input and everything it
+// recorded up to then is in the read model, so the person who acted reads their own
+// write (and the next step it opened) at once.
+func (r *caseRun) settle(ctx workflow.Context, consumed func() bool) (UpdateResult, error) {
+	if err := workflow.Await(ctx, consumed); err != nil {
+		return UpdateResult{}, err
+	}
+	target := r.st.Seq
+	err := workflow.Await(ctx, func() bool { return r.st.ProjectedSeq >= target })
 	return UpdateResult{CaseID: r.in.CaseID, Version: r.st.Version}, err
 }
 
@@ -136,7 +147,9 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{Validator: validator})
 	}
 	if err := set(UpdateSync, func(ctx workflow.Context) (UpdateResult, error) {
-		return r.awaitVersion(ctx, 0)
+		// The handler may run before the workflow has recorded anything: wait for the
+		// first projection (the case row and its first task).
+		return r.settle(ctx, func() bool { return r.st.Version > 0 })
 	}, func() error { return nil }); err != nil {
 		return err
 	}
@@ -144,9 +157,8 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		return err
 	}
 	if err := set(UpdateObject, func(ctx workflow.Context, in ObjectInput) (UpdateResult, error) {
-		v := r.st.Version
 		r.objection = &in
-		return r.awaitVersion(ctx, v)
+		return r.settle(ctx, func() bool { return r.objection == nil })
 	}, func(in ObjectInput) error {
 		if !r.st.InPublicity || r.objection != nil {
 			return refuse(mzflow.CodeNotInPublicity, "该申请不在公示期，不能登记异议")
@@ -159,10 +171,9 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		return err
 	}
 	if err := set(UpdateWithdraw, func(ctx workflow.Context, in ReasonInput) (UpdateResult, error) {
-		v := r.st.Version
 		r.withdrawn = &in
 		r.abort()
-		return r.awaitVersion(ctx, v)
+		return r.settle(ctx, func() bool { return r.st.Status == mzflow.StatusWithdrawn })
 	}, func(in ReasonInput) error {
 		if !r.open() || r.withdrawn != nil {
 			return refuse(mzflow.CodeConflict, "申请已办结，不能撤回")
@@ -175,9 +186,8 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		return err
 	}
 	if err := set(UpdateMaterials, func(ctx workflow.Context, in ReasonInput) (UpdateResult, error) {
-		v := r.st.Version
 		r.materials = &in
-		return r.awaitVersion(ctx, v)
+		return r.settle(ctx, func() bool { return r.materials == nil })
 	}, func(in ReasonInput) error {
 		if r.st.Status != mzflow.StatusAwaitingMaterials || r.materials != nil {
 			return refuse(mzflow.CodeConflict, "该申请不在补正材料状态")

@@ -56,13 +56,15 @@ func (r *caseRun) await(ctx workflow.Context, t *Task) (*Decision, error) {
 		t.Status = "cancelled"
 		return nil, err
 	}
-	t.Status = "done"
 	dec := t.Decision
 	var data any
 	if len(dec.Data) > 0 {
 		data = dec.Data
 	}
 	r.event(ctx, "decided", step, dec.Actor, dec.Comment, map[string]any{"task_id": t.ID, "outcome": dec.Outcome, "data": data})
+	// Done only once the decided event exists: the decide handler waits for it to be
+	// projected.
+	t.Status = "done"
 	return dec, nil
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/workflows"
 )
@@ -148,7 +149,12 @@ func TestDevEndToEnd(t *testing.T) {
 
 	// The smoke workflow goes through the embedded server to the worker and its
 	// activity, and answers from the same calendar.
-	c, err := client.Dial(client.Options{HostPort: s.temporal, Namespace: "default"})
+	// Payloads are encrypted with the data folder's key; this client needs it too.
+	keys, err := privacy.LoadKeys("", filepath.Join(data, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.Dial(client.Options{HostPort: s.temporal, Namespace: "default", DataConverter: keys.DataConverter()})
 	if err != nil {
 		t.Fatalf("dial Temporal: %v", err)
 	}
@@ -180,7 +186,7 @@ func TestDevEndToEnd(t *testing.T) {
 	if code := call(t, "GET", s2.url+"/api/v1/me", token, nil, &me.User); code != 200 || me.User.Username != "clerk_yl" {
 		t.Fatalf("GET /me after restart with the old token = %d %+v, want 200 clerk_yl", code, me.User)
 	}
-	c2, err := client.Dial(client.Options{HostPort: s2.temporal, Namespace: "default"})
+	c2, err := client.Dial(client.Options{HostPort: s2.temporal, Namespace: "default", DataConverter: keys.DataConverter()})
 	if err != nil {
 		t.Fatalf("dial Temporal after restart: %v", err)
 	}
