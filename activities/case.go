@@ -29,6 +29,7 @@ type DeadlineResult struct {
 // Deadline computes a due time and the reminder before it. Workflows run it as a local
 // activity, so the answer is in history and a calendar edit never changes a replay.
 func (a *Activities) Deadline(ctx context.Context, in DeadlineInput) (DeadlineResult, error) {
+	a.syncCalendar(ctx)
 	d := a.Calendar.Due(in.From, in.Limit)
 	remind := d.At
 	if !in.RemindBefore.IsZero() {

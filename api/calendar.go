@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,16 +11,20 @@ import (
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 // CalendarStore persists administrators' holiday arrangements.
 type CalendarStore interface {
 	SaveCalendarYear(ctx context.Context, year int, holidays, workdays []string, by int64, at time.Time) error
+	OpenWorkflowIDs(ctx context.Context) ([]string, error)
 }
 
 type calendarHandler struct {
 	cal   *calendar.Calendar
 	store CalendarStore
+	wf    Workflows
+	log   *slog.Logger
 	now   func() time.Time
 }
 
@@ -96,4 +101,28 @@ func (h *calendarHandler) setYear(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, h.cal.Year(y))
+	h.tellOpenCases(y)
+}
+
+// tellOpenCases signals every open case that year y changed, so deadlines falling in it
+// are computed again. It runs after the answer: a case that misses the signal (Temporal
+// briefly down) keeps its old due time, which the administrator sees on the case.
+func (h *calendarHandler) tellOpenCases(y int) {
+	if h.wf == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ids, err := h.store.OpenWorkflowIDs(ctx)
+	if err != nil {
+		h.log.Error("calendar changed: list open cases", "year", y, "err", err)
+		return
+	}
+	failed := 0
+	for _, id := range ids {
+		if err := h.wf.SignalWorkflow(ctx, id, "", workflows.SignalCalendarChanged, workflows.CalendarChange{Year: y}); err != nil {
+			failed++
+		}
+	}
+	h.log.Info("calendar changed: open cases told", "year", y, "cases", len(ids), "failed", failed)
 }

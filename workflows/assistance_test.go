@@ -29,6 +29,7 @@ type harness struct {
 	t     *testing.T
 	env   *testsuite.TestWorkflowEnvironment
 	draw  bool
+	cal   *calendar.Calendar
 	mu    sync.Mutex
 	last  activities.ProjectInput
 	evts  []activities.EventRow
@@ -54,7 +55,8 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	}
 	h.env = s.NewTestWorkflowEnvironment()
 	h.env.SetStartTime(start)
-	acts := &activities.Activities{Calendar: calendar.New(), Now: time.Now}
+	h.cal = calendar.New()
+	acts := &activities.Activities{Calendar: h.cal, Now: time.Now}
 	h.env.RegisterActivity(acts)
 	h.env.OnActivity(acts.Draw, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.DrawInput) (activities.DrawResult, error) {
 		return activities.DrawResult{Hit: h.draw}, nil
@@ -375,4 +377,28 @@ func TestLinshiWithinTownshipCap(t *testing.T) {
 	if res.Status != mzflow.StatusApproved {
 		t.Errorf("linshi 800 yuan: %+v, want approved by the township", res)
 	}
+}
+
+// TestCalendarChange: when 2026's make-up working day 10-10 is withdrawn by an
+// administrator, an open intake task due that day is moved to the next working day.
+func TestCalendarChange(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 9, 30, 10, 0, 0, 0, calendar.Zone))
+	h.after(func() {
+		y := h.cal.Year(2026)
+		workdays := slices.DeleteFunc(slices.Clone(y.Workdays), func(d string) bool { return d == "2026-10-10" })
+		if err := h.cal.Set(2026, y.Holidays, workdays); err != nil {
+			t.Fatal(err)
+		}
+		h.env.SignalWorkflow(SignalCalendarChanged, CalendarChange{Year: 2026})
+	})
+	h.after(func() {
+		if got := h.last.Tasks[0].DueAt.In(calendar.Zone).Format("2006-01-02"); got != "2026-10-13" {
+			t.Errorf("intake due after the edit = %s, want 2026-10-13 (end of Mon 10-12)", got)
+		}
+		if !h.hasEvent("due_changed") {
+			t.Errorf("timeline %v has no due_changed", h.types())
+		}
+	})
+	h.update(UpdateWithdraw, ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
+	h.run(input(mzflow.Dibao))
 }
