@@ -86,7 +86,7 @@ func New(d Deps) http.Handler {
 	auth := &authHandler{store: d.Store, now: d.Now}
 	cal := &calendarHandler{cal: d.Calendar, store: d.Store, wf: d.Workflows, log: d.Log, now: d.Now}
 	rh := &rulesHandler{rules: d.Rules}
-	ch := &caseHandler{store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, now: d.Now, county: d.County}
+	ch := &caseHandler{store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, log: d.Log, now: d.Now, county: d.County}
 	sh := &supervisionHandler{store: d.Store, cases: ch, cal: d.Calendar, now: d.Now}
 
 	v1 := r.Group("/api/v1")

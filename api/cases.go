@@ -7,6 +7,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,6 +52,7 @@ type caseHandler struct {
 	keys  Sealer
 	cal   *calendar.Calendar
 	rules func() *rules.Rules
+	log   *slog.Logger
 	now   func() time.Time
 	// county is the county's division code (the org of county roles).
 	county string
@@ -422,6 +424,8 @@ func (h *caseHandler) reveal(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	// Logged with IDs only, never the number: the audit trail beside the timeline entry.
+	h.log.Info("id number revealed", "request_id", requestID(c), "case_id", cs.ID, "user_id", principalOf(c).ID)
 	c.JSON(http.StatusOK, gin.H{"id_number": string(id)})
 }
 

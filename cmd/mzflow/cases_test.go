@@ -180,6 +180,38 @@ func runCaseEndToEnd(t *testing.T, e *e2e, s *devStack) {
 		t.Errorf("reviewer searches by ID number: %d cases, want 1", list.Total)
 	}
 
+	// The clerk claims the intake task; the township head reassigns it back with a reason.
+	var claimed struct {
+		Assignee *int64 `json:"assignee"`
+	}
+	if code := call(t, "POST", e.base+"/api/v1/tasks/"+a.open("intake")+"/claim", e.as("clerk_yl"), nil, &claimed); code != 200 || claimed.Assignee == nil {
+		t.Fatalf("claim = %d %+v, want 200 with an assignee", code, claimed)
+	}
+	var me struct {
+		ID int64 `json:"id"`
+	}
+	call(t, "GET", e.base+"/api/v1/me", e.as("clerk_yl"), nil, &me)
+	if code := call(t, "POST", e.base+"/api/v1/tasks/"+a.open("intake")+"/reassign", e.as("head_yl"), map[string]any{"user_id": me.ID}, &bad); code != 422 || bad.Error.Code != "comment_required" {
+		t.Errorf("reassign without a reason = %d %+v, want 422 comment_required", code, bad.Error)
+	}
+	if code := call(t, "POST", e.base+"/api/v1/tasks/"+a.open("intake")+"/reassign", e.as("clerk_yl"), map[string]any{"user_id": me.ID, "reason": "x"}, &bad); code != 403 {
+		t.Errorf("reassign by a clerk = %d, want 403", code)
+	}
+	if code := call(t, "POST", e.base+"/api/v1/tasks/"+a.open("intake")+"/reassign", e.as("head_yl"), map[string]any{"user_id": me.ID, "reason": "本人负责该村"}, &bad); code != 200 {
+		t.Errorf("reassign by head_yl = %d %+v, want 200", code, bad.Error)
+	}
+	var mine struct {
+		Total int `json:"total"`
+	}
+	call(t, "GET", e.base+"/api/v1/tasks?scope=mine", e.as("clerk_yl"), nil, &mine)
+	if mine.Total < 1 {
+		t.Errorf("clerk_yl's inbox has %d tasks, want the intake task", mine.Total)
+	}
+	call(t, "GET", e.base+"/api/v1/tasks?scope=org", e.as("clerk_hs"), nil, &mine)
+	if mine.Total != 0 {
+		t.Errorf("clerk_hs's organisation inbox has %d tasks, want none of 云岭镇's", mine.Total)
+	}
+
 	inv := map[string]any{"household_income_monthly": 300, "members": 3, "investigators": []string{"王芳", "李四"}}
 	v := e.decide("clerk_yl", a.open("intake"), map[string]any{"outcome": "complete"}, 200, "")
 	if v.open("investigation") == "" || v.open("info_check") == "" {
