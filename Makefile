@@ -41,4 +41,5 @@ mariadb:
 
 ## bench: benchmarks only (never timed assertions in tests).
 bench: mariadb
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -skip 'DecideHTTP|UpdateSDK|DecisionRatio' ./...
+	$(GO) test -run '^$$' -bench 'DecideHTTP|UpdateSDK|DecisionRatio' -benchtime 200x -timeout 15m ./cmd/mzflow/

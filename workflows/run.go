@@ -39,6 +39,16 @@ func localOpts(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// projectOpts keeps retrying a projection while the read model is down, so a case never
+// loses a step; the worker heartbeats the workflow task meanwhile.
+func projectOpts(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 7 * 24 * time.Hour,
+		RetryPolicy:            &temporal.RetryPolicy{MaximumInterval: time.Minute},
+	})
+}
+
 func activityOpts(ctx workflow.Context) workflow.Context {
 	// Projection retries until the database is back: a case never loses a step because
 	// the read model was briefly down.
@@ -95,7 +105,16 @@ func (r *caseRun) project(ctx workflow.Context) error {
 	// Events and notices added while the activity runs (by another coroutine or an
 	// update handler) are not in this batch: keep them for the next projection.
 	n, m := len(r.st.Pending), len(r.st.Notices)
-	if err := workflow.ExecuteActivity(activityOpts(ctx), a.Project, in).Get(ctx, nil); err != nil {
+	// Version 1 projects in a local activity: the write is short and idempotent, and
+	// skipping the server round trips of a regular activity more than doubles decision
+	// throughput (make bench). Histories recorded before keep the regular activity.
+	var f workflow.Future
+	if workflow.GetVersion(ctx, "project-local", workflow.DefaultVersion, 1) == 1 {
+		f = workflow.ExecuteLocalActivity(projectOpts(ctx), a.Project, in)
+	} else {
+		f = workflow.ExecuteActivity(activityOpts(ctx), a.Project, in)
+	}
+	if err := f.Get(ctx, nil); err != nil {
 		return err
 	}
 	if n > 0 {
