@@ -39,7 +39,9 @@ func update(ctx context.Context, wf Workflows, workflowID, name, updateID string
 	return temporalError(err)
 }
 
-// temporalError translates Temporal's errors to the project's in one place.
+// temporalError translates Temporal's errors to the project's, in one place: validator
+// refusals keep their code; a finished workflow is conflict; a duplicate start is
+// duplicate_active_case; time-outs and an unreachable server are unavailable (503).
 func temporalError(err error) error {
 	if err == nil {
 		return nil
@@ -56,7 +58,11 @@ func temporalError(err error) error {
 	if errors.As(err, &started) {
 		return &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请", Err: err}
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	// A decision that outlived updateTimeout may still be applied later: 503 tells the
+	// client to retry with the same Idempotency-Key, which returns the first result.
+	var updTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	var deadline *serviceerror.DeadlineExceeded
+	if errors.As(err, &updTimeout) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return &mzflow.Error{Code: mzflow.CodeUnavailable, Message: "流程引擎繁忙或不可用，请稍后重试", Err: err}
 	}
 	var unavail *serviceerror.Unavailable

@@ -9,6 +9,7 @@
 package devserver
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -81,6 +82,8 @@ func Start(cfg Config) (*Server, error) {
 		if err := sqlite.SetupSchema(sqlCfg); err != nil {
 			return nil, fmt.Errorf("devserver: set up schema in %s: %w", cfg.DatabaseFile, err)
 		}
+	} else if err := forgetMembers(cfg.DatabaseFile); err != nil {
+		return nil, err
 	}
 	var nss []*sqlite.NamespaceConfig
 	for _, ns := range cfg.Namespaces {
@@ -163,6 +166,22 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("devserver: start: %w", err)
 	}
 	return &Server{srv: srv, hostPort: hostPort}, nil
+}
+
+// forgetMembers deletes the cluster membership rows a previous run left behind. All four
+// services run in this one process, so every recorded member is this server's own dead
+// predecessor; left in place, a restart within their 20 s heartbeat window spends ~45 s
+// trying to join them (ringpop bootstrap) while no workflow can move.
+func forgetMembers(file string) error {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("devserver: open %s: %w", file, err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("DELETE FROM cluster_membership"); err != nil {
+		return fmt.Errorf("devserver: reset cluster membership in %s: %w", file, err)
+	}
+	return nil
 }
 
 // HostPort is the frontend address for client.Dial.
