@@ -52,16 +52,9 @@ type Actor struct {
 
 // Applicant is the person a case is about. The ID number arrives only sealed, hashed and
 // masked (the API does that), so it is never in a workflow's history in any readable form;
-// the payload codec encrypts the rest.
-type Applicant struct {
-	Name          string
-	IDSealed      []byte
-	IDHash        string
-	IDMasked      string
-	Phone         string
-	Address       string
-	HouseholdSize int
-}
+// the payload codec encrypts the rest. It is the projection's own type: the workflow
+// hands it over as it is.
+type Applicant = activities.Applicant
 
 // CaseInput starts a case workflow. It carries the rules the case started with, so a
 // later edit of the rules never changes a running case. State is set only when the

@@ -77,10 +77,8 @@ func (r *caseRun) project(ctx workflow.Context) error {
 		Program: r.in.Program, Category: r.in.Category, TownshipCode: r.in.TownshipCode,
 		Village: r.in.Village, Urgent: r.in.Urgent, RelatedToStaff: r.in.RelatedToStaff,
 		HouseholdCategory: r.in.HouseholdCategory,
-		Applicant: activities.Applicant{Name: r.in.Applicant.Name, IDSealed: r.in.Applicant.IDSealed,
-			IDHash: r.in.Applicant.IDHash, IDMasked: r.in.Applicant.IDMasked, Phone: r.in.Applicant.Phone,
-			Address: r.in.Applicant.Address, HouseholdSize: r.in.Applicant.HouseholdSize},
-		Status: r.st.Status, Step: r.st.Step, SubmittedAt: r.st.SubmittedAt, DueAt: r.st.DueAt,
+		Applicant:         r.in.Applicant,
+		Status:            r.st.Status, Step: r.st.Step, SubmittedAt: r.st.SubmittedAt, DueAt: r.st.DueAt,
 		DecidedAt: r.st.DecidedAt, Outcome: r.st.Outcome, AmountMonthly: r.st.AmountMonthly,
 		PayFrom: r.st.PayFrom, SpotCheck: r.st.SpotCheck, LastSeq: r.st.Seq,
 	}

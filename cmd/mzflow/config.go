@@ -55,7 +55,7 @@ func countyCode(ctx context.Context, st *store.Store) (string, error) {
 			return o.Code, nil
 		}
 	}
-	return "", errors.New("no county organisation in the database: create one with the admin API")
+	return "", errors.New("no county organisation in the database: load the organisation tree first (mzflow dev seeds a demo county)")
 }
 
 func (c *common) logger(w io.Writer) *slog.Logger {

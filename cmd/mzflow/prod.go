@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"github.com/mzflow/mzflow/activities"
 	"github.com/mzflow/mzflow/api"
+	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
 	"github.com/mzflow/mzflow/web"
@@ -51,6 +55,47 @@ func (c *prodConfig) open(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
+// conn is what a production process connects to: the read model, its calendar, the key
+// and Temporal.
+type conn struct {
+	rules *rules.Rules
+	st    *store.Store
+	cal   *calendar.Calendar
+	keys  *privacy.Keys
+	tc    client.Client
+	log   *slog.Logger
+}
+
+func (c *conn) Close() {
+	if c.tc != nil {
+		c.tc.Close()
+	}
+	if c.st != nil {
+		c.st.Close()
+	}
+}
+
+// connect loads the rules (a bad file stops here), opens the database, loads the calendar
+// and the key, and dials Temporal. The caller closes the result, also on error.
+func (c *prodConfig) connect(ctx context.Context) (*conn, error) {
+	cn := &conn{log: c.logger(stderr)}
+	var err error
+	if cn.rules, err = c.loadRules(); err != nil {
+		return cn, err
+	}
+	if cn.st, err = c.open(ctx); err != nil {
+		return cn, err
+	}
+	if cn.cal, err = loadCalendar(ctx, cn.st); err != nil {
+		return cn, err
+	}
+	if cn.keys, err = c.keys(""); err != nil {
+		return cn, err
+	}
+	cn.tc, err = dialTemporal(ctx, c.temporal, c.namespace, cn.keys, cn.log, time.Minute)
+	return cn, err
+}
+
 func apiCmd() *cobra.Command {
 	cfg := &prodConfig{}
 	var addr string
@@ -59,38 +104,21 @@ func apiCmd() *cobra.Command {
 		Short: "serve the HTTP API and web page against Temporal and MySQL",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			log := cfg.logger(stderr)
-			rs, err := cfg.loadRules()
+			cn, err := cfg.connect(ctx)
+			defer cn.Close()
 			if err != nil {
 				return err
 			}
 			var current atomic.Pointer[rules.Rules]
-			current.Store(rs)
-			st, err := cfg.open(ctx)
+			current.Store(cn.rules)
+			county, err := countyCode(ctx, cn.st)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			cal, err := loadCalendar(ctx, st)
-			if err != nil {
-				return err
-			}
-			keys, err := cfg.keys("")
-			if err != nil {
-				return err
-			}
-			county, err := countyCode(ctx, st)
-			if err != nil {
-				return err
-			}
-			tc, err := dialTemporal(ctx, cfg.temporal, cfg.namespace, keys, log, time.Minute)
-			if err != nil {
-				return err
-			}
-			defer tc.Close()
+			log := cn.log
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
-				Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
-					Workflows: tc, Keys: keys, County: county, Log: log, Web: web.Handler()})}
+				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
+					Workflows: cn.tc, Keys: cn.keys, County: county, Log: log, Web: web.Handler()})}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.ListenAndServe() }()
 			log.Info("api serving", "addr", addr)
@@ -116,29 +144,13 @@ func workerCmd() *cobra.Command {
 		Short: "run workflows and activities against Temporal and MySQL",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			log := cfg.logger(stderr)
-			if _, err := cfg.loadRules(); err != nil {
-				return err
-			}
-			st, err := cfg.open(ctx)
+			cn, err := cfg.connect(ctx)
+			defer cn.Close()
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			cal, err := loadCalendar(ctx, st)
-			if err != nil {
-				return err
-			}
-			keys, err := cfg.keys("")
-			if err != nil {
-				return err
-			}
-			tc, err := dialTemporal(ctx, cfg.temporal, cfg.namespace, keys, log, time.Minute)
-			if err != nil {
-				return err
-			}
-			defer tc.Close()
-			w := worker.New(tc, &activities.Activities{Store: st, Calendar: cal, Now: time.Now})
+			log := cn.log
+			w := worker.New(cn.tc, &activities.Activities{Store: cn.st, Calendar: cn.cal, Now: time.Now})
 			if err := w.Start(); err != nil {
 				return err
 			}
