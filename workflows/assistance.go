@@ -39,6 +39,11 @@ func Assistance(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 		r.event(ctx, "submitted", "", in.SubmittedBy, "", map[string]any{"program": in.Program,
 			"urgent": in.Urgent, "related_to_staff": in.RelatedToStaff, "request_id": in.RequestID})
 	}
+	// Version 1 escalates the overall limit like any task; histories from before it
+	// had no such watcher.
+	if workflow.GetVersion(ctx, "overall-escalation", workflow.DefaultVersion, 1) == 1 {
+		workflow.Go(flow, r.watchOverall)
+	}
 	err := r.process(flow)
 
 	// From here on the case is closing: use a context the withdraw cancellation cannot reach.
@@ -398,4 +403,61 @@ func (r *caseRun) recheck(ctx workflow.Context) error {
 	}
 	r.st.Cycle++
 	return errContinue
+}
+
+// watchOverall escalates the case's overall limit (R1 Art 22: 30 WD from acceptance, 45
+// when extended) the way watch escalates a task: level 1 when it passes, one level up
+// the rules' chain every escalate_every after. It sleeps until the case is accepted, and
+// starts over when the due time moves (extension, publicity not counted).
+func (r *caseRun) watchOverall(ctx workflow.Context) {
+	for {
+		if err := workflow.Await(ctx, func() bool { return !r.st.DueAt.IsZero() || !r.open() }); err != nil || !r.open() {
+			return
+		}
+		due := r.st.DueAt
+		next := r.st.OverallNextAt
+		if r.st.OverallLevel == 0 || next.IsZero() {
+			next = due
+		}
+		now := workflow.Now(ctx)
+		if next.After(now) {
+			moved, err := workflow.AwaitWithTimeout(ctx, next.Sub(now), func() bool { return !r.open() || !r.st.DueAt.Equal(due) })
+			if err != nil || !r.open() {
+				return
+			}
+			if moved {
+				r.st.OverallNextAt = time.Time{}
+				continue
+			}
+		}
+		chain := r.in.Rules.Escalation
+		if len(chain) == 0 {
+			chain = []mzflow.Role{mzflow.RoleSupervisor}
+		}
+		r.st.OverallLevel++
+		role := chain[min(r.st.OverallLevel, len(chain))-1]
+		org := r.in.CountyCode
+		if role.Township() {
+			org = r.in.TownshipCode
+		}
+		r.st.Notices = append(r.st.Notices, Notice{Key: sprintf("overall/escalation/%d", r.st.OverallLevel), Kind: "escalation",
+			Role: role, OrgCode: org, Text: sprintf("【超过办理总时限·%d级】%s（%s）已超过 %s 的总时限", r.st.OverallLevel,
+				r.in.Applicant.Name, r.in.Program.Name(), r.limitName())})
+		r.event(ctx, "overall_escalated", r.st.Step, Actor{}, "", map[string]any{"level": r.st.OverallLevel, "notified_role": role, "org": org})
+		d, err := r.deadline(ctx, workflow.Now(ctx), r.in.Rules.EscalateEvery)
+		if err != nil {
+			return
+		}
+		r.st.OverallNextAt = d.Due.At
+		if err := r.flush(ctx, false); err != nil {
+			return
+		}
+	}
+}
+
+func (r *caseRun) limitName() string {
+	if r.st.Extended {
+		return r.in.Rules.ExtendedLimit.String()
+	}
+	return r.in.Rules.OverallLimit.String()
 }

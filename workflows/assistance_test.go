@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -401,4 +402,30 @@ func TestCalendarChange(t *testing.T) {
 	})
 	h.update(UpdateWithdraw, ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
 	h.run(input(mzflow.Dibao))
+}
+
+// TestOverallLimitEscalates: accepted Monday with a 1 WD overall limit, the case is late
+// from Wednesday 00:00; the township head is told, then the supervisor 2 WD later.
+func TestOverallLimitEscalates(t *testing.T) {
+	h := newHarness(t, monday)
+	in := input(mzflow.Dibao)
+	in.Rules.OverallLimit = mzflow.Limit{N: 1, Unit: mzflow.WorkingDays}
+	h.decide("1", clerkYL, OutcomeComplete, "", nil, "")
+	h.at = 6 * 24 * time.Hour // Sunday 03-08 09:00
+	h.after(func() {
+		var roles []string
+		for _, n := range h.notes {
+			if strings.HasPrefix(n.Key, "overall/") {
+				roles = append(roles, string(n.Role))
+			}
+		}
+		if want := []string{"township_head", "supervisor"}; !slices.Equal(roles, want) {
+			t.Errorf("overall-limit escalations told %v, want %v", roles, want)
+		}
+		if !h.hasEvent("overall_escalated") {
+			t.Errorf("timeline %v has no overall_escalated", h.types())
+		}
+	})
+	h.update(UpdateWithdraw, ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
+	h.run(in)
 }

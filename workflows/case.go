@@ -144,6 +144,8 @@ type CaseState struct {
 	SubmittedAt    time.Time
 	AcceptedAt     time.Time
 	DueAt          time.Time // overall limit, from acceptance
+	OverallLevel   int       // escalation level of the overall limit
+	OverallNextAt  time.Time // when the overall limit escalates next
 	Extended       bool
 	SpotCheck      bool
 	HomeVisit      bool // mandatory home visit: related to staff or objections
