@@ -25,6 +25,7 @@ type Store interface {
 	CalendarStore
 	CaseStore
 	SupervisionStore
+	MetricsStore
 	Ping(ctx context.Context) error
 }
 
@@ -60,12 +61,14 @@ func New(d Deps) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	m := newMetrics(d.Store, d.Now)
 	r := gin.New()
-	r.Use(withRequestID, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
+	r.Use(withRequestID, m.observe, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
 		d.Log.Error("panic", "request_id", requestID(c), "panic", v)
 		fail(c, mzflow.Errorf(mzflow.CodeInternal, "内部错误"))
 	}), renderErrors(d.Log))
 
+	r.GET("/metrics", m.handler())
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
@@ -86,7 +89,7 @@ func New(d Deps) http.Handler {
 	auth := &authHandler{store: d.Store, now: d.Now}
 	cal := &calendarHandler{cal: d.Calendar, store: d.Store, wf: d.Workflows, log: d.Log, now: d.Now}
 	rh := &rulesHandler{rules: d.Rules}
-	ch := &caseHandler{store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, log: d.Log, now: d.Now, county: d.County}
+	ch := &caseHandler{metrics: m, store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, log: d.Log, now: d.Now, county: d.County}
 	sh := &supervisionHandler{store: d.Store, cases: ch, cal: d.Calendar, now: d.Now}
 
 	v1 := r.Group("/api/v1")

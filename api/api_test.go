@@ -331,3 +331,38 @@ func TestRulesAPI(t *testing.T) {
 		t.Errorf("first program = %v, want dibao with overall_limit 30WD", first)
 	}
 }
+
+func TestMetrics(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		f.login(t, "clerk_yl")
+		due := f.clock.Now().Add(-time.Hour)
+		later := f.clock.Now().Add(time.Hour)
+		p := &store.Projection{Case: store.Case{ID: "c1", WorkflowID: "dibao-x", Program: "dibao", Status: "in_progress",
+			TownshipCode: store.DemoYunling, ApplicantName: "张三", IDNumberEnc: []byte{1}, IDNumberHash: "h", IDNumberMasked: "m",
+			SubmittedAt: f.clock.Now(), UpdatedAt: f.clock.Now()},
+			Tasks: []store.Task{
+				{ID: "c1-1", Step: "intake", Role: "township_clerk", OrgCode: store.DemoYunling, Status: store.TaskOpen, CreatedAt: f.clock.Now(), DueAt: &due},
+				{ID: "c1-2", Step: "info_check", Role: "county_reviewer", OrgCode: store.DemoCounty, Status: store.TaskOpen, CreatedAt: f.clock.Now(), DueAt: &later},
+			}}
+		if err := st.ApplyProjection(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		w := httptest.NewRecorder()
+		f.h.ServeHTTP(w, req)
+		body := w.Body.String()
+		for _, want := range []string{
+			`mzflow_http_request_duration_seconds_count{method="POST",route="/api/v1/auth/login",status="200"} 1`,
+			`mzflow_open_tasks{township="349901100"} 2`,
+			`mzflow_overdue_tasks{township="349901100"} 1`,
+		} {
+			if w.Code != 200 || !strings.Contains(body, want) {
+				t.Errorf("GET /metrics = %d, missing %q", w.Code, want)
+			}
+		}
+		if strings.Contains(body, "张三") {
+			t.Error("/metrics carries an applicant's name")
+		}
+	})
+}

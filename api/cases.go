@@ -47,13 +47,14 @@ type Sealer interface {
 }
 
 type caseHandler struct {
-	store CaseStore
-	wf    Workflows
-	keys  Sealer
-	cal   *calendar.Calendar
-	rules func() *rules.Rules
-	log   *slog.Logger
-	now   func() time.Time
+	metrics *metrics
+	store   CaseStore
+	wf      Workflows
+	keys    Sealer
+	cal     *calendar.Calendar
+	rules   func() *rules.Rules
+	log     *slog.Logger
+	now     func() time.Time
 	// county is the county's division code (the org of county roles).
 	county string
 }

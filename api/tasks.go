@@ -78,6 +78,7 @@ func (h *caseHandler) decide(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	h.metrics.decisions.WithLabelValues(string(cs.Program), string(t.Step), in.Outcome).Inc()
 	h.respondCase(c, http.StatusOK, cs.ID)
 }
 

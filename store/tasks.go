@@ -72,3 +72,20 @@ func (s *Store) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int64, err
 		Offset(offset).Limit(limit).Find(&ts).Error
 	return ts, total, translate(err, "任务")
 }
+
+// TownshipTasks counts a township's open tasks and how many of them are past due.
+type TownshipTasks struct {
+	TownshipCode string
+	Open         int64
+	Overdue      int64
+}
+
+// OpenTaskCounts counts open and overdue tasks per township (for /metrics), from the
+// (status, township_code, due_at) index.
+func (s *Store) OpenTaskCounts(ctx context.Context, now time.Time) ([]TownshipTasks, error) {
+	var out []TownshipTasks
+	err := s.db.WithContext(ctx).Model(&Task{}).
+		Select("township_code, COUNT(*) AS open, SUM(CASE WHEN due_at < ? THEN 1 ELSE 0 END) AS overdue", now.UTC()).
+		Where("status = ?", TaskOpen).Group("township_code").Order("township_code").Scan(&out).Error
+	return out, translate(err, "任务")
+}

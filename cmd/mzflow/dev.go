@@ -30,6 +30,7 @@ type devConfig struct {
 	db           string
 	addr         string
 	temporalPort int
+	temporalOnly bool
 	// ready, when set, is told the API's base URL and the Temporal address once the API
 	// serves (tests use it).
 	ready func(url, temporal string)
@@ -49,6 +50,7 @@ func devCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.data, "data", "mzflow-data", "data folder (Temporal and read-model SQLite files, keys)")
 	cmd.Flags().StringVar(&cfg.db, "db", "", "read-model database instead of the SQLite file in the data folder (mysql:DSN)")
 	cmd.Flags().StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "HTTP address of the API and web page")
+	cmd.Flags().BoolVar(&cfg.temporalOnly, "temporal-only", false, "run only the embedded Temporal server (to try mzflow api and worker against it)")
 	cmd.Flags().IntVar(&cfg.temporalPort, "temporal-port", 7233, "loopback port of the embedded Temporal frontend (0: any free port)")
 	cfg.common.flags(cmd.Flags())
 	return cmd
@@ -69,6 +71,9 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	current.Store(rs)
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data folder: %w", err)
+	}
+	if cfg.temporalOnly {
+		return runTemporalOnly(ctx, cfg)
 	}
 	// Listen first: a taken port should fail before minutes of work, not after.
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -162,6 +167,25 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	defer cancel()
 	_ = srv.Shutdown(shut)
 	return nil
+}
+
+// runTemporalOnly serves just the embedded Temporal server on the data folder until ctx
+// ends: a stand-in for a Temporal cluster when trying `mzflow api` and `mzflow worker`.
+func runTemporalOnly(ctx context.Context, cfg *devConfig) error {
+	ts, err := devserver.Start(devserver.Config{
+		DatabaseFile: filepath.Join(cfg.data, "temporal.db"),
+		FrontendPort: cfg.temporalPort,
+		Namespaces:   []string{"default"},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cfg.out, "Temporal 已就绪：%s（命名空间 default，数据目录 %s）。按 Ctrl-C 停止。\n", ts.HostPort(), cfg.data)
+	if cfg.ready != nil {
+		cfg.ready("", ts.HostPort())
+	}
+	<-ctx.Done()
+	return ts.Stop()
 }
 
 func printBanner(w io.Writer, url, data, temporal string, seeded bool, took time.Duration) {

@@ -243,3 +243,24 @@ func TestEnvOverride(t *testing.T) {
 		t.Errorf("applyEnv with a bad MZFLOW_TEMPORAL_PORT = %v, want an error naming it", err)
 	}
 }
+
+// TestDevTemporalOnly: --temporal-only serves a Temporal frontend and nothing else.
+func TestDevTemporalOnly(t *testing.T) {
+	s := startDevWith(t, &devConfig{data: t.TempDir(), temporalOnly: true})
+	if s.url != "" {
+		t.Errorf("temporal-only served an API at %q", s.url)
+	}
+	c, err := client.Dial(client.Options{HostPort: s.temporal, Namespace: "default"})
+	if err != nil {
+		t.Fatalf("dial Temporal: %v", err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		t.Errorf("Temporal health: %v", err)
+	}
+	if err := s.stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+}
