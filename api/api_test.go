@@ -366,3 +366,32 @@ func TestMetrics(t *testing.T) {
 		}
 	})
 }
+
+// downTemporal never answers: it waits for the caller to give up, as a dead server does.
+type downTemporal struct{}
+
+func (downTemporal) Ready(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+
+// TestTemporalDown: while Temporal does not answer, writes get 503 with Retry-After from
+// the gate (never a hang or a 500), and reads from the database still work.
+func TestTemporalDown(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := newFixture(t, st)
+	f.h = api.New(api.Deps{Store: st, Calendar: f.cal, Rules: rules.Defaults, Now: f.clock.Now, Temporal: downTemporal{},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	tok := f.login(t, "clerk_yl")
+	a := f.do("POST", "/api/v1/cases", tok, map[string]any{"program": "dibao"})
+	if a.Code != 503 || a.errCode() != "unavailable" || a.Hdr.Get("Retry-After") == "" {
+		t.Errorf("file while Temporal is down = %d %v (Retry-After %q), want 503 unavailable with Retry-After", a.Code, a.Body, a.Hdr.Get("Retry-After"))
+	}
+	a = f.do("POST", "/api/v1/tasks/x-1/decide", tok, map[string]any{"outcome": "complete"})
+	if a.Code != 503 {
+		t.Errorf("decide while Temporal is down = %d %v, want 503", a.Code, a.Body)
+	}
+	if a := f.do("GET", "/api/v1/cases", tok, nil); a.Code != 200 {
+		t.Errorf("list cases while Temporal is down = %d, want 200 from the read model", a.Code)
+	}
+	if a := f.do("GET", "/readyz", "", nil); a.Code != 503 {
+		t.Errorf("/readyz while Temporal is down = %d, want 503", a.Code)
+	}
+}

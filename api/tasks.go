@@ -73,7 +73,7 @@ func (h *caseHandler) decide(c *gin.Context) {
 		return
 	}
 	in := workflows.DecideInput{TaskID: t.ID, Outcome: strings.TrimSpace(req.Outcome), Comment: strings.TrimSpace(req.Comment),
-		Data: req.Data, Actor: actorOf(principalOf(c))}
+		Data: req.Data, Actor: actorOf(principalOf(c)), RequestID: requestID(c)}
 	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateDecide, idempotencyID(c, "decide/"+t.ID), in, nil); err != nil {
 		fail(c, err)
 		return

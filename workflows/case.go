@@ -108,11 +108,12 @@ type Task struct {
 
 // Decision is a person's decision on a task.
 type Decision struct {
-	Outcome string
-	Comment string
-	Data    json.RawMessage
-	Actor   Actor
-	At      time.Time
+	Outcome   string
+	Comment   string
+	Data      json.RawMessage
+	Actor     Actor
+	At        time.Time
+	RequestID string
 }
 
 // Event is a timeline entry waiting to be projected.
@@ -170,11 +171,12 @@ type CaseState struct {
 // Update inputs. Every update carries the actor the API authenticated.
 type (
 	DecideInput struct {
-		TaskID  string
-		Outcome string
-		Comment string
-		Data    json.RawMessage
-		Actor   Actor
+		TaskID    string
+		Outcome   string
+		Comment   string
+		Data      json.RawMessage
+		Actor     Actor
+		RequestID string // the HTTP request's ID, so logs and the timeline meet
 	}
 	ObjectInput struct {
 		Content  string

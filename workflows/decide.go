@@ -146,6 +146,6 @@ func nonEmpty(ss []string) []string {
 // returns once that projection is written, so the decider reads their own write.
 func (r *caseRun) decide(ctx workflow.Context, in DecideInput) (UpdateResult, error) {
 	t := r.task(in.TaskID)
-	t.Decision = &Decision{Outcome: in.Outcome, Comment: in.Comment, Data: in.Data, Actor: in.Actor, At: workflow.Now(ctx)}
+	t.Decision = &Decision{Outcome: in.Outcome, Comment: in.Comment, Data: in.Data, Actor: in.Actor, At: workflow.Now(ctx), RequestID: in.RequestID}
 	return r.settle(ctx, func() bool { return t.Status != "open" })
 }

@@ -61,7 +61,7 @@ func (r *caseRun) await(ctx workflow.Context, t *Task) (*Decision, error) {
 	if len(dec.Data) > 0 {
 		data = dec.Data
 	}
-	r.event(ctx, "decided", step, dec.Actor, dec.Comment, map[string]any{"task_id": t.ID, "outcome": dec.Outcome, "data": data})
+	r.event(ctx, "decided", step, dec.Actor, dec.Comment, map[string]any{"task_id": t.ID, "outcome": dec.Outcome, "data": data, "request_id": dec.RequestID})
 	// Done only once the decided event exists: the decide handler waits for it to be
 	// projected.
 	t.Status = "done"

@@ -48,8 +48,9 @@ type caseView struct {
 		Level  int    `json:"escalation_level"`
 	} `json:"tasks"`
 	Timeline []struct {
-		Seq  int    `json:"seq"`
-		Type string `json:"type"`
+		Seq  int            `json:"seq"`
+		Type string         `json:"type"`
+		Data map[string]any `json:"data"`
 	} `json:"timeline"`
 	Error *struct {
 		Code    string         `json:"code"`
@@ -255,6 +256,10 @@ func runCaseEndToEnd(t *testing.T, e *e2e, s *devStack) {
 	for i, ev := range v.Timeline {
 		if ev.Seq != i+1 {
 			t.Fatalf("timeline seq %d at %d, want 1..N without gaps: %+v", ev.Seq, i, v.Timeline)
+		}
+		// The request ID joins a decision's log line to its timeline entry.
+		if id, _ := ev.Data["request_id"].(string); ev.Type == "decided" && id == "" {
+			t.Errorf("decided event %d has no request_id: %v", ev.Seq, ev.Data)
 		}
 	}
 
