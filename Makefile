@@ -7,7 +7,7 @@ TEST_DB ?= mzflow_test
 export MZFLOW_TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/$(TEST_DB)
 WEB_SRC := $(shell find web/src web/index.html web/package.json web/package-lock.json web/vite.config.ts 2>/dev/null)
 
-.PHONY: run build test vet workflowcheck mariadb bench web clean-data
+.PHONY: run build test vet workflowcheck mariadb bench web web-test clean-data
 
 ## run: build the page (when its sources changed) and the binary, then `mzflow dev`.
 run: web build
@@ -22,12 +22,15 @@ web: web/dist/index.html
 web/dist/index.html: $(WEB_SRC)
 	cd web && npm ci --no-audit --no-fund && npm run build
 	touch web/dist/.keep
+web-test:
+	cd web && npm ci --no-audit --no-fund && npm test
 else
 web:
+web-test:
 endif
 
-## test: vet, workflowcheck and every test with -race, on SQLite and MariaDB.
-test: mariadb vet workflowcheck
+## test: vet, workflowcheck, every Go test with -race on SQLite and MariaDB, the page's Vitest.
+test: mariadb vet workflowcheck web-test
 	$(GO) test -race -timeout 30m ./...
 
 vet:

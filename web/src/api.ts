@@ -1,0 +1,262 @@
+// A small typed client for the mzflow HTTP API (/work/shared/API.md). The bearer token
+// lives in sessionStorage, so closing the tab signs the user out and two tabs can hold
+// two different users. Errors arrive as DESIGN.md's JSON and are thrown as ApiError.
+import { reactive } from 'vue'
+
+export const API_BASE = '/api/v1'
+
+export interface Org {
+  id: number
+  code: string
+  name: string
+  level: 'county' | 'township' | 'village'
+}
+
+export interface User {
+  id: number
+  username: string
+  name: string
+  role: string
+  role_name?: string
+  org: Org
+}
+
+export interface LoginResult {
+  token: string
+  expires_at: string
+  user: User
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  page: number
+  page_size: number
+}
+
+export interface Task {
+  id: string
+  case_id: string
+  program: string
+  step: string
+  step_name: string
+  role: string
+  role_name?: string
+  org: { code: string; name: string }
+  assignee: number | null
+  status: string
+  created_at: string
+  due_at: string | null
+  due_provisional?: boolean
+  overdue: boolean
+  escalation_level: number
+  applicant_name: string
+  outcome?: string
+  decided_at?: string | null
+}
+
+export interface TimelineEvent {
+  seq: number
+  type: string
+  step: string
+  step_name?: string
+  actor: { id: number | null; name: string; role: string }
+  at: string
+  comment: string
+  data: unknown
+}
+
+export interface CaseSummary {
+  id: string
+  workflow_id: string
+  program: string
+  program_name?: string
+  category: string
+  status: string
+  step: string
+  step_name?: string
+  applicant: {
+    name: string
+    id_number_masked: string
+    phone: string
+    address: string
+    household_size: number
+  }
+  township: { code: string; name: string }
+  village: string
+  submitted_at: string
+  due_at: string | null
+  overdue: boolean
+  outcome: string
+  amount_monthly: number | null
+  spot_check: boolean
+  urgent?: boolean
+}
+
+export interface CaseView extends CaseSummary {
+  tasks: Task[]
+  timeline: TimelineEvent[]
+}
+
+/** An error the API returned, or a network failure (status 0). */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly details: Record<string, unknown>
+
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.details = details
+  }
+}
+
+const TOKEN_KEY = 'mzflow.token'
+const USER_KEY = 'mzflow.user'
+
+function readUser(): User | null {
+  try {
+    const s = sessionStorage.getItem(USER_KEY)
+    return s ? (JSON.parse(s) as User) : null
+  } catch {
+    return null
+  }
+}
+
+/** The signed-in user, shared by every page. */
+export const session = reactive<{ token: string | null; user: User | null }>({
+  token: sessionStorage.getItem(TOKEN_KEY),
+  user: readUser(),
+})
+
+export function setSession(token: string, user: User): void {
+  session.token = token
+  session.user = user
+  sessionStorage.setItem(TOKEN_KEY, token)
+  sessionStorage.setItem(USER_KEY, JSON.stringify(user))
+}
+
+export function setUser(user: User): void {
+  session.user = user
+  sessionStorage.setItem(USER_KEY, JSON.stringify(user))
+}
+
+export function clearSession(): void {
+  session.token = null
+  session.user = null
+  sessionStorage.removeItem(TOKEN_KEY)
+  sessionStorage.removeItem(USER_KEY)
+}
+
+let unauthorized: () => void = () => {}
+
+/** Sets what happens when the API answers 401 to a signed-in request (main.ts: go to login). */
+export function onUnauthorized(fn: () => void): void {
+  unauthorized = fn
+}
+
+const statusMessages: Record<number, string> = {
+  400: '请求有误',
+  401: '登录已失效，请重新登录',
+  403: '没有权限执行此操作',
+  404: '未找到',
+  409: '操作冲突，请刷新后重试',
+  422: '不符合办理规则',
+  429: '尝试次数过多，请稍后再试',
+  500: '内部错误',
+  502: '服务暂不可用，请稍后再试',
+  503: '服务暂不可用，请稍后再试',
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>
+
+export interface RequestOptions {
+  query?: Query
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+function buildURL(path: string, query?: Query): string {
+  let url = API_BASE + path
+  if (query) {
+    const q = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+    }
+    const s = q.toString()
+    if (s) url += '?' + s
+  }
+  return url
+}
+
+/** Sends one request and returns the decoded JSON body; throws ApiError on failure. */
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  const token = session.token
+  if (token) headers.Authorization = `Bearer ${token}`
+  let res: Response
+  try {
+    res = await fetch(buildURL(path, opts.query), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    })
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络')
+  }
+  const text = await res.text()
+  let data: unknown = null
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error
+    const err = new ApiError(
+      res.status,
+      e?.code ?? `http_${res.status}`,
+      e?.message || statusMessages[res.status] || `请求失败（${res.status}）`,
+      e?.details ?? {},
+    )
+    // A 401 on a signed-in request means the token expired or was ended: back to login.
+    // A 401 on login itself is a wrong password, shown on the form.
+    if (res.status === 401 && token) {
+      clearSession()
+      unauthorized()
+    }
+    throw err
+  }
+  return data as T
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    request<T>('POST', path, { body: body ?? {}, headers }),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} }),
+
+  login: (username: string, password: string) => request<LoginResult>('POST', '/auth/login', { body: { username, password } }),
+  logout: () => request<unknown>('POST', '/auth/logout', { body: {} }),
+  me: () => request<User>('GET', '/me'),
+  tasks: (q: Query) => request<Page<Task>>('GET', '/tasks', { query: q }),
+  claim: (id: string) => request<Task>('POST', `/tasks/${encodeURIComponent(id)}/claim`, { body: {} }),
+  cases: (q: Query) => request<Page<CaseSummary>>('GET', '/cases', { query: q }),
+  getCase: (id: string) => request<CaseView>('GET', `/cases/${encodeURIComponent(id)}`),
+  createCase: (body: unknown, idempotencyKey?: string) =>
+    request<CaseView>('POST', '/cases', {
+      body,
+      headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
+    }),
+}
+
+/** A readable message for anything a request may throw. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message
+  return '发生未知错误'
+}

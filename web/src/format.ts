@@ -1,0 +1,153 @@
+// Display helpers: dates as 2026-11-23 in China time (UTC+8, no daylight saving, as the
+// server's calendar package uses), amounts in 元 with two decimals, and the Chinese
+// names of the API's codes.
+
+const CHINA_OFFSET_MS = 8 * 3600 * 1000
+
+function chinaParts(v: string | Date | null | undefined): Date | null {
+  if (v === null || v === undefined || v === '') return null
+  const d = v instanceof Date ? v : new Date(v)
+  if (Number.isNaN(d.getTime())) return null
+  // Shift so that the UTC getters read China's wall clock.
+  return new Date(d.getTime() + CHINA_OFFSET_MS)
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** 2026-11-23, or — for no date. */
+export function formatDate(v: string | Date | null | undefined): string {
+  const d = chinaParts(v)
+  if (!d) return '—'
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+}
+
+/** 2026-11-23 14:05, or — for no date. */
+export function formatDateTime(v: string | Date | null | undefined): string {
+  const d = chinaParts(v)
+  if (!d) return '—'
+  return `${formatDate(v)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
+}
+
+/** 1,234.50 元, or — for no amount. */
+export function formatYuan(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—'
+  return (
+    v.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: true }) + ' 元'
+  )
+}
+
+export const programNames: Record<string, string> = {
+  dibao: '最低生活保障',
+  tekun: '特困人员供养',
+  linshi: '临时救助',
+  veteran: '退役军人身份认定',
+}
+
+export const statusNames: Record<string, string> = {
+  in_progress: '办理中',
+  awaiting_materials: '待补材料',
+  approved: '已批准',
+  rejected: '未批准',
+  withdrawn: '已撤回',
+  stopped: '已停发',
+}
+
+export const statusTagTypes: Record<string, 'primary' | 'success' | 'info' | 'warning' | 'danger'> = {
+  in_progress: 'primary',
+  awaiting_materials: 'warning',
+  approved: 'success',
+  rejected: 'danger',
+  withdrawn: 'info',
+  stopped: 'info',
+}
+
+export const stepNames: Record<string, string> = {
+  intake: '受理',
+  investigation: '家庭经济状况调查',
+  info_check: '信息核对',
+  township_review: '乡镇审核',
+  publicity: '公示',
+  objection_review: '异议复查',
+  county_review: '县级审核',
+  county_decision: '县级审批',
+  notice: '书面告知',
+  recheck: '动态复核',
+  township_grant: '乡镇先行救助',
+  paperwork: '补办手续',
+  archive_check: '档案核查',
+  benefit_registration: '待遇落实',
+}
+
+export const roleNames: Record<string, string> = {
+  township_clerk: '乡镇经办人',
+  township_head: '乡镇审核人',
+  county_reviewer: '县级审核员',
+  county_approver: '县级审批人',
+  veteran_officer: '退役军人事务局经办',
+  supervisor: '督查',
+  admin: '系统管理员',
+}
+
+export const veteranCategoryNames: Record<string, string> = {
+  combat: '参战',
+  nuclear_test: '参试',
+  ill_returned: '带病回乡',
+  rural_60: '60周岁以上农村籍退役士兵',
+}
+
+export const eventNames: Record<string, string> = {
+  submitted: '提交申请',
+  task_opened: '生成待办',
+  claimed: '签收',
+  decided: '办理',
+  reassigned: '转办',
+  reminded: '到期提醒',
+  escalated: '逾期督办',
+  revealed: '查看身份证号码',
+  withdrawn: '撤回申请',
+  objection: '收到异议',
+  publicity_started: '开始公示',
+  publicity_ended: '公示结束',
+  materials: '补齐材料',
+  extended: '延长办理期限',
+  completed: '办结',
+}
+
+export const outcomeNames: Record<string, string> = {
+  approve: '同意',
+  reject: '不同意',
+  return: '退回',
+  complete: '完成',
+  continue: '继续享受',
+  adjust: '调整金额',
+  stop: '停止',
+}
+
+/** The steps of a program in order, for the case page's progress bar (API.md step table). */
+export function programSteps(program: string, urgent = false): string[] {
+  switch (program) {
+    case 'dibao':
+    case 'tekun':
+      return ['intake', 'investigation', 'township_review', 'publicity', 'county_review', 'county_decision']
+    case 'linshi':
+      return urgent ? ['township_grant', 'paperwork'] : ['intake', 'investigation', 'township_review', 'publicity']
+    case 'veteran':
+      return ['intake', 'township_review', 'archive_check', 'county_review', 'publicity', 'county_decision', 'benefit_registration']
+  }
+  return []
+}
+
+export const nameOf = (table: Record<string, string>, code: string | null | undefined): string =>
+  code ? (table[code] ?? code) : '—'
+
+/**
+ * The last day of a limit. The API's due_at is the instant the limit runs out: midnight
+ * China time after the last day (a task due 2026-11-26 has due_at 2026-11-26T16:00:00Z),
+ * so the day shown is the one just before that instant.
+ */
+export function formatDue(v: string | null | undefined): string {
+  if (!v) return '—'
+  const t = new Date(v).getTime()
+  if (Number.isNaN(t)) return '—'
+  return formatDate(new Date(t - 1))
+}

@@ -1,0 +1,38 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session } from './api'
+import AppLayout from './views/AppLayout.vue'
+import LoginView from './views/LoginView.vue'
+
+// History-mode routes; web/web.go answers every unknown path with index.html.
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+    {
+      path: '/',
+      component: AppLayout,
+      children: [
+        { path: '', redirect: '/tasks' },
+        { path: 'tasks', name: 'tasks', component: () => import('./views/TasksView.vue'), meta: { title: '待办' } },
+        { path: 'cases', name: 'cases', component: () => import('./views/CasesView.vue'), meta: { title: '申请' } },
+        { path: 'cases/new', name: 'case-new', component: () => import('./views/NewCaseView.vue'), meta: { title: '新建申请' } },
+        { path: 'cases/:id', name: 'case', component: () => import('./views/CaseView.vue'), props: true, meta: { title: '申请详情' } },
+        { path: 'supervision', name: 'supervision', component: () => import('./views/SupervisionView.vue'), meta: { title: '督办' } },
+        { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
+      ],
+    },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !session.token) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
+  if (to.name === 'login' && session.token) return { path: '/tasks' }
+  return true
+})
+
+router.afterEach((to) => {
+  const t = to.meta.title as string | undefined
+  document.title = t ? `${t} - 民政审批` : '民政审批'
+})
