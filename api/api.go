@@ -133,6 +133,9 @@ func New(d Deps) http.Handler {
 			c.Status(http.StatusNotFound)
 			return
 		}
+		// gin presets 404 for unmatched routes; the page answers every path itself
+		// (history-mode routing), so start from 200.
+		c.Status(http.StatusOK)
 		d.Web.ServeHTTP(c.Writer, c.Request)
 	})
 	return r

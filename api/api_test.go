@@ -395,3 +395,23 @@ func TestTemporalDown(t *testing.T) {
 		t.Errorf("/readyz while Temporal is down = %d, want 503", a.Code)
 	}
 }
+
+// TestPageRoutes: paths outside /api belong to the page (history-mode routing) and
+// answer 200; unknown API paths stay JSON 404s.
+func TestPageRoutes(t *testing.T) {
+	st := storetest.SQLite(t)
+	f := newFixture(t, st)
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>page</html>")) })
+	f.h = api.New(api.Deps{Store: st, Calendar: f.cal, Rules: rules.Defaults, Now: f.clock.Now, Web: page,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for _, path := range []string{"/", "/tasks", "/cases/c1"} {
+		w := httptest.NewRecorder()
+		f.h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.Code != 200 || !strings.Contains(w.Body.String(), "page") {
+			t.Errorf("GET %s = %d %q, want 200 with the page", path, w.Code, w.Body)
+		}
+	}
+	if a := f.do("GET", "/api/v1/nope", "", nil); a.Code != 404 || a.errCode() != "not_found" {
+		t.Errorf("GET /api/v1/nope = %d %v, want a JSON 404", a.Code, a.Body)
+	}
+}
