@@ -125,6 +125,11 @@ func (h *caseHandler) create(c *gin.Context) {
 		return
 	}
 	in.RequestID = requestID(c)
+	if key != "" {
+		// The same key and body always name the same case, so a retry after a crash
+		// between the start and the answer recognises its own case below.
+		in.CaseID = idempotentCaseID(p.ID, key, reqHash)
+	}
 	wfID := string(req.Program) + "-" + in.Applicant.IDHash[:24]
 	_, err = h.wf.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: wfID, TaskQueue: workflows.TaskQueue,
@@ -134,14 +139,19 @@ func (h *caseHandler) create(c *gin.Context) {
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.AssistanceWorkflow, in)
 	if err = temporalError(err); mzflow.ErrorCode(err) == mzflow.CodeDuplicateCase {
-		e := &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请（或正在享受待遇），不能重复受理"}
-		// The running case may be in progress or approved and waiting for its re-check:
-		// name the newest case of this person and program either way.
-		if prev, _, ferr := h.store.ListCases(ctx, store.CaseFilter{Program: req.Program, IDHash: in.Applicant.IDHash, PageSize: 1}); ferr == nil && len(prev) > 0 {
-			e.Details = map[string]any{"case_id": prev[0].ID}
+		// Ask the running workflow which case it is: the person's open case (in
+		// progress, or approved and waiting for its re-check), or this very request
+		// started before a crash, which then simply completes.
+		var running workflows.UpdateResult
+		if uerr := update(ctx, h.wf, wfID, workflows.UpdateSync, "", nil, &running); uerr != nil {
+			fail(c, uerr)
+			return
 		}
-		fail(c, e)
-		return
+		if running.CaseID != in.CaseID {
+			fail(c, &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请（或正在享受待遇），不能重复受理",
+				Details: map[string]any{"case_id": running.CaseID}})
+			return
+		}
 	} else if err != nil {
 		fail(c, err)
 		return
@@ -222,6 +232,12 @@ func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *cre
 		HouseholdCategory: req.HouseholdCategory, Details: req.Details, Rules: prog,
 		SubmittedBy: actorOf(p),
 	}, nil
+}
+
+// idempotentCaseID derives a case ID from who asked, their Idempotency-Key and the body.
+func idempotentCaseID(userID int64, key, reqHash string) string {
+	sum := sha256.Sum256([]byte(strconv.FormatInt(userID, 10) + "\x00" + key + "\x00" + reqHash))
+	return "c" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:8]))
 }
 
 func actorOf(p *Principal) workflows.Actor {

@@ -323,8 +323,14 @@ func (r *caseRun) openTask(id string) (*Task, error) {
 		// Tasks closed before a continue-as-new are no longer in state, but their IDs
 		// are below TaskSeq: they were decided, not unknown.
 		var n int
-		if _, err := fmt.Sscanf(strings.TrimPrefix(id, r.in.CaseID+"-"), "%d", &n); err == nil && n >= 1 && n <= r.st.TaskSeq {
-			return nil, refuse(mzflow.CodeTaskNotOpen, "该任务已办理或已取消")
+		if _, err := fmt.Sscanf(strings.TrimPrefix(id, r.in.CaseID+"-"), "%d", &n); err == nil && strings.HasPrefix(id, r.in.CaseID+"-") {
+			if n >= 1 && n <= r.st.TaskSeq {
+				return nil, refuse(mzflow.CodeTaskNotOpen, "该任务已办理或已取消")
+			}
+			// A task of this case the workflow has not reached: the read model can be a
+			// moment ahead of a workflow being recovered on another worker (a projection
+			// written just before a crash). Retrying shortly succeeds.
+			return nil, refuse(mzflow.CodeUnavailable, "该申请正在恢复处理，请稍后重试")
 		}
 		return nil, refuse(mzflow.CodeNotFound, "任务不存在")
 	}

@@ -1,0 +1,713 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mzflow/mzflow/api"
+	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/store/storetest"
+)
+
+// faultCases is how many 低保 cases the load files and walks to approval; faultClients is
+// how many client goroutines walk them at once; faultKills is the least number of SIGKILLs.
+const (
+	faultCases   = 200
+	faultClients = 8
+	faultKills   = 10
+)
+
+// TestFaultsUnderLoad runs the production shape of the product: the embedded Temporal
+// server standing in for the cluster, MariaDB as the read model, two `mzflow api` and two
+// `mzflow worker` processes. Concurrent clients file and walk 200 cases through every
+// step while a chaos goroutine SIGKILLs a random api or worker at least 10 times and
+// restarts it. Afterwards every case must be approved with its decided amount, every
+// decision applied exactly once, and no timeline event or task row duplicated; every
+// request either succeeded or got an error the client could retry.
+func TestFaultsUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs five processes and a load of 200 cases")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+
+	dsn := storetest.MySQLDSN(t)
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	seedFaultDB(t, ctx, dsn)
+
+	keyBytes := make([]byte, 32)
+	if _, err := rand.Read(keyBytes); err != nil {
+		t.Fatal(err)
+	}
+	rulesFile := filepath.Join(dir, "fault-rules.yaml")
+	src := "programs:\n  dibao:\n    spot_check_rate: 0\n    steps:\n      publicity: {limit: 2s}\n"
+	if err := os.WriteFile(rulesFile, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	h := &faultHarness{t: t, dir: dir, bin: bin, env: append(os.Environ(), "MZFLOW_SECRET_KEY="+hex.EncodeToString(keyBytes))}
+	t.Cleanup(h.cleanup) // after MySQLDSN and TempDir: runs first
+
+	temporalAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	_, tport, _ := net.SplitHostPort(temporalAddr)
+	temporal := h.add("temporal", "", "dev", "--temporal-only", "--data", filepath.Join(dir, "data"),
+		"--temporal-port", tport, "--log-level", "warn")
+	if err := h.start(ctx, temporal); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitTCP(ctx, temporal, temporalAddr); err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"--db", dsn, "--temporal-address", temporalAddr, "--rules", rulesFile, "--log-level", "warn"}
+	var victims []*faultProc
+	for i := 1; i <= 2; i++ {
+		victims = append(victims, h.add(fmt.Sprintf("worker%d", i), "", append([]string{"worker"}, common...)...))
+	}
+	var apis []string
+	for i := 1; i <= 2; i++ {
+		addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+		apis = append(apis, "http://"+addr)
+		victims = append(victims, h.add(fmt.Sprintf("api%d", i), "http://"+addr,
+			append([]string{"api", "--addr", addr}, common...)...))
+	}
+	for _, p := range victims {
+		if err := h.start(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	fc := &faultClient{t: t, apis: apis, tokens: map[string]string{}}
+	for _, u := range []string{"clerk_yl", "head_yl", "reviewer", "approver"} {
+		fc.tokens[u] = login(t, apis[0], u)
+	}
+
+	// Chaos: kill a random api or worker every 2–4 s and restart it, until the load is
+	// done and at least faultKills kills have happened.
+	var loadDone atomic.Bool
+	var kills atomic.Int64
+	chaosDone := make(chan struct{})
+	go func() {
+		defer close(chaosDone)
+		for {
+			if loadDone.Load() && kills.Load() >= faultKills {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(2*time.Second + mrand.N(2*time.Second)):
+			}
+			p := victims[mrand.N(len(victims))]
+			if err := h.kill(p); err != nil {
+				t.Errorf("chaos: %v", err)
+				return
+			}
+			kills.Add(1)
+			if err := h.start(ctx, p); err != nil {
+				t.Errorf("chaos: %v", err)
+				return
+			}
+		}
+	}()
+
+	// Load: faultClients goroutines file and walk the cases.
+	results := make([]faultResult, faultCases)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < faultClients; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = fc.walk(ctx, i)
+				if results[i].err != nil {
+					t.Errorf("case %d: %v", i, results[i].err)
+					cancel() // one failure is enough: stop the rest quickly
+				}
+			}
+		}()
+	}
+	for i := 0; i < faultCases; i++ {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(next)
+	wg.Wait()
+	loadDone.Store(true)
+	<-chaosDone
+	if ctx.Err() != nil || t.Failed() {
+		t.Fatalf("load did not complete (ctx: %v); kills=%d retries=%d", ctx.Err(), kills.Load(), fc.retries.Load())
+	}
+	if k := kills.Load(); k < faultKills {
+		t.Fatalf("only %d kills, want at least %d", k, faultKills)
+	}
+
+	// The final state, through the API and straight from the database.
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatalf("open read model: %v", err)
+	}
+	defer st.Close()
+	lost, doubled := 0, 0
+	for i, r := range results {
+		cv, err := fc.waitApproved(ctx, r.caseID)
+		if err != nil {
+			t.Errorf("case %d (%s): %v", i, r.caseID, err)
+			lost++
+			continue
+		}
+		l, d := checkFaultCase(t, ctx, st, cv, r.decided)
+		lost += l
+		doubled += d
+	}
+	t.Logf("fault test: cases=%d kills=%d lost=%d doubled=%d retries=%d (create answered by duplicate_active_case after a retry: %d)",
+		len(results), kills.Load(), lost, doubled, fc.retries.Load(), fc.createDup.Load())
+	if lost > 0 || doubled > 0 {
+		t.Errorf("lost=%d doubled=%d, want 0 and 0", lost, doubled)
+	}
+	h.stopAll()
+}
+
+// seedFaultDB migrates the fresh database and seeds the demo county and users, as
+// `mzflow migrate` and an operator would before the processes start.
+func seedFaultDB(t *testing.T, ctx context.Context, dsn string) {
+	t.Helper()
+	st, err := store.Open(dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	hash, err := api.HashPassword(store.DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SeedDemo(ctx, hash, time.Now()); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+}
+
+// faultIDNumber is the i-th distinct, valid 18-digit ID number (MOD 11-2 check char).
+func faultIDNumber(i int) string {
+	birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*37)
+	id17 := "110105" + birth.Format("20060102") + fmt.Sprintf("%03d", i%1000)
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for k, w := range weights {
+		sum += int(id17[k]-'0') * w
+	}
+	return id17 + string("10X98765432"[sum%11])
+}
+
+// --- processes ---
+
+type faultProc struct {
+	name, url string
+	args      []string
+	log       string
+	cmd       *exec.Cmd
+	done      chan error
+	starts    int
+}
+
+type faultHarness struct {
+	t        *testing.T
+	dir, bin string
+	env      []string
+	mu       sync.Mutex
+	procs    []*faultProc
+}
+
+func (h *faultHarness) add(name, url string, args ...string) *faultProc {
+	p := &faultProc{name: name, url: url, args: args, log: filepath.Join(h.dir, name+".log")}
+	h.mu.Lock()
+	h.procs = append(h.procs, p)
+	h.mu.Unlock()
+	return p
+}
+
+// start runs p (its output appended to its log file) and, for an api, waits for /readyz.
+func (h *faultHarness) start(ctx context.Context, p *faultProc) error {
+	f, err := os.OpenFile(p.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	p.starts++
+	fmt.Fprintf(f, "=== start %d at %s ===\n", p.starts, time.Now().Format(time.RFC3339Nano))
+	cmd := exec.Command(h.bin, p.args...)
+	cmd.Env = h.env
+	cmd.Stdout, cmd.Stderr = f, f
+	err = cmd.Start()
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("start %s: %w", p.name, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	h.mu.Lock()
+	p.cmd, p.done = cmd, done
+	h.mu.Unlock()
+	if p.url == "" {
+		return nil
+	}
+	probe := &http.Client{Timeout: 2 * time.Second}
+	ready, rcancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer rcancel()
+	for {
+		select {
+		case err := <-done:
+			h.mu.Lock()
+			p.cmd = nil
+			h.mu.Unlock()
+			return fmt.Errorf("%s (start %d) exited before it was ready: %v", p.name, p.starts, err)
+		default:
+		}
+		if resp, err := probe.Get(p.url + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ready.Done():
+			return fmt.Errorf("%s (start %d) not ready: %v", p.name, p.starts, ready.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// kill SIGKILLs p and waits for it to exit.
+func (h *faultHarness) kill(p *faultProc) error {
+	h.mu.Lock()
+	cmd, done := p.cmd, p.done
+	h.mu.Unlock()
+	if cmd == nil {
+		return fmt.Errorf("%s is not running", p.name)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		return fmt.Errorf("SIGKILL %s: %w", p.name, err)
+	}
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		return fmt.Errorf("%s did not exit within 30 s of SIGKILL", p.name)
+	}
+	h.mu.Lock()
+	p.cmd = nil
+	h.mu.Unlock()
+	return nil
+}
+
+// stopAll sends SIGINT to every running process (apis and workers before Temporal) and
+// SIGKILLs those still running 10 s later.
+func (h *faultHarness) stopAll() {
+	h.mu.Lock()
+	procs := append([]*faultProc(nil), h.procs...)
+	h.mu.Unlock()
+	stop := func(ps []*faultProc) {
+		var wg sync.WaitGroup
+		for _, p := range ps {
+			h.mu.Lock()
+			cmd, done := p.cmd, p.done
+			p.cmd = nil
+			h.mu.Unlock()
+			if cmd == nil {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = cmd.Process.Signal(os.Interrupt)
+				select {
+				case <-done:
+				case <-time.After(10 * time.Second):
+					_ = cmd.Process.Signal(syscall.SIGKILL)
+					<-done
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// procs[0] is Temporal: stop it last.
+	if len(procs) > 1 {
+		stop(procs[1:])
+	}
+	stop(procs[:1])
+}
+
+func (h *faultHarness) cleanup() {
+	h.stopAll()
+	if !h.t.Failed() {
+		return
+	}
+	for _, p := range h.procs {
+		b, _ := os.ReadFile(p.log)
+		if len(b) > 12<<10 {
+			b = append([]byte("…"), b[len(b)-12<<10:]...)
+		}
+		h.t.Logf("--- %s (%d starts) ---\n%s", filepath.Base(p.log), p.starts, b)
+	}
+}
+
+func waitTCP(ctx context.Context, p *faultProc, addr string) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	for {
+		select {
+		case err := <-p.done:
+			return fmt.Errorf("%s exited before its port was open: %v", p.name, err)
+		default:
+		}
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: port %s not open: %v", p.name, addr, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// --- clients ---
+
+type faultClient struct {
+	t         *testing.T
+	apis      []string
+	tokens    map[string]string // read-only once the load starts
+	rr        atomic.Uint64
+	retries   atomic.Int64
+	createDup atomic.Int64
+}
+
+type faultResult struct {
+	caseID  string
+	decided map[string]string // task ID → step of every decision the client saw applied
+	err     error
+}
+
+// faultAnswer is one HTTP answer after the retries of transient failures.
+type faultAnswer struct {
+	code int
+	body []byte
+	err  apiError
+	sent bool // some earlier attempt reached a server and may have taken effect
+}
+
+// send sends one request to the next api, retrying connection errors and 502/503/504
+// with a short backoff. Any other answer is returned.
+func (fc *faultClient) send(ctx context.Context, method, path, user, key string, body, out any) (faultAnswer, error) {
+	var a faultAnswer
+	backoff := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		if ctx.Err() != nil {
+			return a, fmt.Errorf("%s %s: %v (after %d attempts)", method, path, ctx.Err(), attempt-1)
+		}
+		base := fc.apis[fc.rr.Add(1)%uint64(len(fc.apis))]
+		code, data, err := sendKeyed(ctx, method, base+path, fc.tokens[user], key, body)
+		transient := err != nil || code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout
+		if !transient {
+			a.code, a.body = code, data
+			_ = json.Unmarshal(data, &a.err)
+			if code < 300 && out != nil {
+				if err := json.Unmarshal(data, out); err != nil {
+					return a, fmt.Errorf("%s %s: decode %q: %v", method, path, data, err)
+				}
+			}
+			return a, nil
+		}
+		a.sent = true
+		if attempt >= 60 {
+			return a, fmt.Errorf("%s %s: still failing after %d attempts: %d %s %v", method, path, attempt, code, data, err)
+		}
+		fc.retries.Add(1)
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 2*time.Second)
+	}
+}
+
+// sendKeyed is send (crash_test.go) with an Idempotency-Key and the test's context.
+func sendKeyed(ctx context.Context, method, url, token, key string, body any) (int, []byte, error) {
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := crashClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}
+
+// walk files case i and decides every task until the case is approved.
+func (fc *faultClient) walk(ctx context.Context, i int) faultResult {
+	r := faultResult{decided: map[string]string{}}
+	id := faultIDNumber(i)
+	var cv crashCase
+	a, err := fc.send(ctx, "POST", "/api/v1/cases", "clerk_yl", "create-"+id, map[string]any{
+		"program": "dibao", "township_code": "349901100",
+		"applicant": map[string]any{"name": "压测" + strconv.Itoa(i), "id_number": id},
+	}, &cv)
+	for err == nil && a.code == http.StatusConflict && a.sent && a.err.Error.Code == "duplicate_active_case" {
+		// An earlier attempt started the workflow before its api died: the case exists.
+		var e struct {
+			Error struct {
+				Details struct {
+					CaseID string `json:"case_id"`
+				} `json:"details"`
+			} `json:"error"`
+		}
+		_ = json.Unmarshal(a.body, &e)
+		if e.Error.Details.CaseID != "" {
+			fc.createDup.Add(1)
+			cv.ID = e.Error.Details.CaseID
+			a.code = http.StatusCreated
+			break
+		}
+		time.Sleep(500 * time.Millisecond) // the read model has not caught up yet
+		a, err = fc.send(ctx, "POST", "/api/v1/cases", "clerk_yl", "create-"+id, map[string]any{
+			"program": "dibao", "township_code": "349901100",
+			"applicant": map[string]any{"name": "压测" + strconv.Itoa(i), "id_number": id},
+		}, &cv)
+		a.sent = true
+	}
+	if err != nil {
+		r.err = err
+		return r
+	}
+	if a.code != http.StatusCreated || cv.ID == "" {
+		r.err = fmt.Errorf("create = %d %s", a.code, a.body)
+		return r
+	}
+	r.caseID = cv.ID
+
+	for round := 0; ; round++ {
+		if ctx.Err() != nil {
+			r.err = fmt.Errorf("case %s not approved: %v; last status %s step %s", r.caseID, ctx.Err(), cv.Status, cv.Step)
+			return r
+		}
+		if cv, r.err = fc.getCase(ctx, r.caseID); r.err != nil {
+			return r
+		}
+		if cv.Status == "approved" {
+			return r
+		}
+		task, ok := cv.firstOpenTask()
+		if !ok {
+			// The publicity timer, or the next task not projected yet.
+			time.Sleep(300 * time.Millisecond)
+			continue
+		}
+		if _, done := r.decided[task.ID]; done {
+			r.err = fmt.Errorf("task %s (%s) open again after it was decided", task.ID, task.Step)
+			return r
+		}
+		d, ok := crashDecisions[task.Step]
+		if !ok {
+			r.err = fmt.Errorf("open task %s at unexpected step %q", task.ID, task.Step)
+			return r
+		}
+		a, err := fc.send(ctx, "POST", "/api/v1/tasks/"+task.ID+"/decide", d.user, "decide-"+task.ID, d.body(), nil)
+		if err != nil {
+			r.err = err
+			return r
+		}
+		switch {
+		case a.code == http.StatusOK:
+		case a.code == http.StatusConflict && a.sent && a.err.Error.Code == "task_not_open":
+			// An earlier attempt took effect; the read model must show it done.
+			if err := fc.waitTaskDone(ctx, r.caseID, task.ID); err != nil {
+				r.err = err
+				return r
+			}
+		default:
+			now, _ := fc.getCase(ctx, r.caseID)
+			r.err = fmt.Errorf("decide %s (%s) = %d %s (sent before: %v); case view before: tasks %+v timeline %+v; case view after: tasks %+v timeline %+v",
+				task.ID, task.Step, a.code, a.body, a.sent, cv.Tasks, cv.Timeline, now.Tasks, now.Timeline)
+			return r
+		}
+		r.decided[task.ID] = task.Step
+	}
+}
+
+func (fc *faultClient) getCase(ctx context.Context, id string) (crashCase, error) {
+	var cv crashCase
+	a, err := fc.send(ctx, "GET", "/api/v1/cases/"+id, "reviewer", "", nil, &cv)
+	if err != nil {
+		return cv, err
+	}
+	if a.code != http.StatusOK {
+		return cv, fmt.Errorf("GET case %s = %d %s", id, a.code, a.body)
+	}
+	return cv, nil
+}
+
+func (fc *faultClient) waitTaskDone(ctx context.Context, caseID, taskID string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		cv, err := fc.getCase(ctx, caseID)
+		if err != nil {
+			return fmt.Errorf("waiting for task %s to be done: %v", taskID, err)
+		}
+		if s := cv.taskStatus(taskID); s != "open" {
+			return nil
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func (fc *faultClient) waitApproved(ctx context.Context, id string) (crashCase, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		cv, err := fc.getCase(ctx, id)
+		if err != nil {
+			return cv, err
+		}
+		if cv.Status == "approved" {
+			return cv, nil
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+// checkFaultCase checks one approved case against the decisions its client made, in the
+// case view and in the database rows. It returns the lost and doubled decisions.
+func checkFaultCase(t *testing.T, ctx context.Context, st *store.Store, cv crashCase, decided map[string]string) (lost, doubled int) {
+	t.Helper()
+	if cv.AmountMonthly == nil || *cv.AmountMonthly != 600 {
+		t.Errorf("case %s: amount_monthly = %v, want 600", cv.ID, cv.AmountMonthly)
+	}
+	for i, e := range cv.Timeline {
+		if e.Seq != i+1 {
+			t.Errorf("case %s: timeline[%d].seq = %d, want %d", cv.ID, i, e.Seq, i+1)
+		}
+	}
+	perTask := map[string]int{}
+	for _, e := range cv.Timeline {
+		if e.Type == "decided" {
+			id, _ := e.Data["task_id"].(string)
+			perTask[id]++
+		}
+	}
+	seen := map[string]bool{}
+	steps := map[string]int{}
+	for _, task := range cv.Tasks {
+		if seen[task.ID] {
+			t.Errorf("case %s: task %s twice in the case view", cv.ID, task.ID)
+			doubled++
+		}
+		seen[task.ID] = true
+		steps[task.Step]++
+		if task.Status == "open" {
+			t.Errorf("case %s: task %s (%s) still open", cv.ID, task.ID, task.Step)
+		}
+	}
+	for id, step := range decided {
+		switch n := perTask[id]; {
+		case n == 0:
+			t.Errorf("case %s: decision of task %s (%s) lost: no decided event", cv.ID, id, step)
+			lost++
+		case n > 1:
+			t.Errorf("case %s: task %s (%s) decided %d times", cv.ID, id, step, n)
+			doubled += n - 1
+		}
+	}
+	for id, n := range perTask {
+		if _, ok := decided[id]; !ok {
+			t.Errorf("case %s: %d decided events for task %q the client never saw decided", cv.ID, n, id)
+			doubled += n
+		}
+	}
+	for step := range crashDecisions {
+		if steps[step] != 1 {
+			t.Errorf("case %s: %d tasks at step %s, want 1", cv.ID, steps[step], step)
+			if steps[step] > 1 {
+				doubled += steps[step] - 1
+			} else {
+				lost++
+			}
+		}
+	}
+
+	// The rows themselves.
+	tl, err := st.CaseTimeline(ctx, cv.ID)
+	if err != nil {
+		t.Errorf("case %s: timeline rows: %v", cv.ID, err)
+		return
+	}
+	seqs := map[int]int{}
+	for _, e := range tl {
+		seqs[e.Seq]++
+	}
+	for seq, n := range seqs {
+		if n != 1 {
+			t.Errorf("case %s: %d timeline rows with seq %d", cv.ID, n, seq)
+		}
+	}
+	if len(tl) != len(cv.Timeline) {
+		t.Errorf("case %s: %d timeline rows, the case view shows %d", cv.ID, len(tl), len(cv.Timeline))
+	}
+	ts, err := st.CaseTasks(ctx, cv.ID)
+	if err != nil {
+		t.Errorf("case %s: task rows: %v", cv.ID, err)
+		return
+	}
+	ids := map[string]int{}
+	for _, task := range ts {
+		if ids[task.ID]++; ids[task.ID] == 2 {
+			t.Errorf("case %s: task row %s twice", cv.ID, task.ID)
+		}
+		if task.Status != store.TaskDone {
+			t.Errorf("case %s: task row %s (%s) is %s, want done", cv.ID, task.ID, task.Step, task.Status)
+		}
+	}
+	if len(ts) != len(cv.Tasks) {
+		t.Errorf("case %s: %d task rows, the case view shows %d", cv.ID, len(ts), len(cv.Tasks))
+	}
+	return lost, doubled
+}
