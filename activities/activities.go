@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
 	"github.com/mzflow/mzflow/store"
 )
@@ -49,21 +48,4 @@ func (a *Activities) syncCalendar(ctx context.Context) {
 			_ = a.Calendar.Set(y.Year, h, w)
 		}
 	}
-}
-
-// DueInput asks for the due time of a limit counted from a moment.
-type DueInput struct {
-	From  time.Time
-	Limit mzflow.Limit
-}
-
-// DueResult is the answer: recorded in history, so a later calendar edit never changes
-// what a replay sees.
-type DueResult struct {
-	Due calendar.Due
-}
-
-// Due computes a deadline on the working-day calendar (DOMAIN.md §5).
-func (a *Activities) Due(ctx context.Context, in DueInput) (DueResult, error) {
-	return DueResult{Due: a.Calendar.Due(in.From, in.Limit)}, nil
 }

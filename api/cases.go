@@ -276,8 +276,9 @@ func (h *caseHandler) respondCase(c *gin.Context, status int, id string) {
 		fail(c, err)
 		return
 	}
-	v := h.summary(ctx, cs)
-	v["tasks"] = h.taskViews(ctx, tasks)
+	names := orgNames{}
+	v := h.summary(ctx, names, cs)
+	v["tasks"] = h.taskViews(ctx, names, tasks)
 	tl := make([]gin.H, 0, len(events))
 	for _, e := range events {
 		var data any
@@ -299,12 +300,24 @@ func stepName(s mzflow.Step) string {
 	return s.Name()
 }
 
-func (h *caseHandler) summary(ctx context.Context, cs *store.Case) gin.H {
-	now := h.now()
-	town := gin.H{"code": cs.TownshipCode, "name": ""}
-	if o, err := h.store.OrgByCode(ctx, cs.TownshipCode); err == nil {
-		town["name"] = o.Name
+// orgNames remembers organisation names within one request, so a page of cases or tasks
+// looks each organisation up once.
+type orgNames map[string]string
+
+func (h *caseHandler) orgName(ctx context.Context, names orgNames, code string) string {
+	name, ok := names[code]
+	if !ok {
+		if o, err := h.store.OrgByCode(ctx, code); err == nil {
+			name = o.Name
+		}
+		names[code] = name
 	}
+	return name
+}
+
+func (h *caseHandler) summary(ctx context.Context, names orgNames, cs *store.Case) gin.H {
+	now := h.now()
+	town := gin.H{"code": cs.TownshipCode, "name": h.orgName(ctx, names, cs.TownshipCode)}
 	open := cs.Status == mzflow.StatusInProgress || cs.Status == mzflow.StatusAwaitingMaterials
 	return gin.H{"id": cs.ID, "workflow_id": cs.WorkflowID, "program": cs.Program, "program_name": cs.Program.Name(),
 		"category": cs.Category, "status": cs.Status, "step": cs.Step, "step_name": stepName(cs.Step),
@@ -317,18 +330,11 @@ func (h *caseHandler) summary(ctx context.Context, cs *store.Case) gin.H {
 		"decided_at": cs.DecidedAt}
 }
 
-func (h *caseHandler) taskViews(ctx context.Context, ts []store.Task) []gin.H {
+func (h *caseHandler) taskViews(ctx context.Context, names orgNames, ts []store.Task) []gin.H {
 	now := h.now()
 	out := make([]gin.H, 0, len(ts))
-	names := map[string]string{}
 	for _, t := range ts {
-		name, ok := names[t.OrgCode]
-		if !ok {
-			if o, err := h.store.OrgByCode(ctx, t.OrgCode); err == nil {
-				name = o.Name
-			}
-			names[t.OrgCode] = name
-		}
+		name := h.orgName(ctx, names, t.OrgCode)
 		var notified any
 		if t.Notified != "" {
 			_ = json.Unmarshal([]byte(t.Notified), &notified)
@@ -380,8 +386,9 @@ func (h *caseHandler) list(c *gin.Context) {
 		return
 	}
 	items := make([]gin.H, 0, len(cases))
+	names := orgNames{}
 	for i := range cases {
-		items = append(items, h.summary(c.Request.Context(), &cases[i]))
+		items = append(items, h.summary(c.Request.Context(), names, &cases[i]))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "page_size": size})
 }

@@ -44,7 +44,7 @@ func (h *supervisionHandler) overdue(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := h.cases.taskViews(c.Request.Context(), tasks)
+	items := h.cases.taskViews(c.Request.Context(), orgNames{}, tasks)
 	for i, t := range tasks {
 		// Late by working days: the due day itself is the last day allowed.
 		items[i]["overdue_by"] = h.cal.WorkingDaysBetween(t.DueAt.Add(-time.Nanosecond), h.now())

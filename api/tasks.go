@@ -41,7 +41,7 @@ func (h *caseHandler) listTasks(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": h.taskViews(c.Request.Context(), tasks), "total": total, "page": page, "page_size": size})
+	c.JSON(http.StatusOK, gin.H{"items": h.taskViews(c.Request.Context(), orgNames{}, tasks), "total": total, "page": page, "page_size": size})
 }
 
 // loadTask finds a task and its case, within the caller's township.
@@ -97,7 +97,7 @@ func (h *caseHandler) claim(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.taskViews(c.Request.Context(), []store.Task{*t})[0])
+	c.JSON(http.StatusOK, h.taskViews(c.Request.Context(), orgNames{}, []store.Task{*t})[0])
 }
 
 func (h *caseHandler) reassign(c *gin.Context) {

@@ -165,14 +165,6 @@ func (s *Store) CaseTimeline(ctx context.Context, caseID string) ([]TimelineEven
 	return es, translate(err, "时间线")
 }
 
-// OpenCaseByWorkflowID returns the in-progress or awaiting_materials case of a workflow ID (not_found otherwise).
-func (s *Store) OpenCaseByWorkflowID(ctx context.Context, workflowID string) (*Case, error) {
-	var c Case
-	err := s.db.WithContext(ctx).Where("workflow_id = ? AND status IN ?", workflowID, openStatuses).
-		Order("submitted_at DESC").Order("id").First(&c).Error
-	return &c, translate(err, "申请")
-}
-
 // CaseFilter selects cases for ListCases. Zero fields select everything.
 type CaseFilter struct {
 	Program        mzflow.Program

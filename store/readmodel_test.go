@@ -259,44 +259,6 @@ func TestApplyProjection(t *testing.T) {
 	})
 }
 
-func TestOpenCaseByWorkflowID(t *testing.T) {
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, cst)
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := t.Context()
-		open := newCase("O1", townYL, mzflow.Dibao, "王芳", t0)
-		waiting := newCase("O2", townYL, mzflow.Tekun, "李四", t0)
-		waiting.Status = mzflow.StatusAwaitingMaterials
-		closed := newCase("O3", townYL, mzflow.Linshi, "张三", t0)
-		closed.Status = mzflow.StatusApproved
-		for _, c := range []store.Case{open, waiting, closed} {
-			mustApply(t, st, &store.Projection{Case: c})
-		}
-		tests := []struct {
-			name, workflowID, wantID string
-		}{
-			{"in progress is found", "wf-O1", "O1"},
-			{"awaiting materials is found", "wf-O2", "O2"},
-			{"approved is not found", "wf-O3", ""},
-			{"unknown is not found", "wf-none", ""},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				got, err := st.OpenCaseByWorkflowID(ctx, tt.workflowID)
-				if tt.wantID == "" {
-					wantCode(t, err, mzflow.CodeNotFound)
-					return
-				}
-				if err != nil {
-					t.Fatalf("OpenCaseByWorkflowID(%s): %v", tt.workflowID, err)
-				}
-				if got.ID != tt.wantID {
-					t.Errorf("OpenCaseByWorkflowID(%s) = %s, want %s", tt.workflowID, got.ID, tt.wantID)
-				}
-			})
-		}
-	})
-}
-
 func TestListCases(t *testing.T) {
 	now := time.Date(2026, 4, 20, 10, 0, 0, 0, cst)
 	day := 24 * time.Hour

@@ -7,8 +7,6 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-
-	"github.com/mzflow/mzflow"
 )
 
 // CreateOrg inserts an organisation. Errors: conflict when the code exists.
@@ -159,6 +157,3 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-
-// errNotFound reports whether err is a not_found error.
-func errNotFound(err error) bool { return mzflow.ErrorCode(err) == mzflow.CodeNotFound }

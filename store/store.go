@@ -8,7 +8,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -155,9 +154,6 @@ func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 	}
 	return p.GetDBVersion(ctx)
 }
-
-// rawDB is for tests in this package.
-func (s *Store) rawDB() (*sql.DB, error) { return s.db.DB() }
 
 // translate turns database errors into the project's error type, in one place: a missing
 // row is not_found, a unique-key clash is conflict; anything else stays internal.

@@ -12,10 +12,10 @@ import (
 const SmokeWorkflow = "Smoke"
 
 // SmokeInput is Smoke's input.
-type SmokeInput = activities.DueInput
+type SmokeInput = activities.DeadlineInput
 
 // SmokeResult is Smoke's result.
-type SmokeResult = activities.DueResult
+type SmokeResult = activities.DeadlineResult
 
 // Smoke asks the worker's calendar for one deadline. It proves, end to end, that a
 // client reaches the server, the worker polls the task queue and activities run: tests
@@ -23,6 +23,6 @@ type SmokeResult = activities.DueResult
 func Smoke(ctx workflow.Context, in SmokeInput) (SmokeResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	var out SmokeResult
-	err := workflow.ExecuteActivity(ctx, a.Due, in).Get(ctx, &out)
+	err := workflow.ExecuteActivity(ctx, a.Deadline, in).Get(ctx, &out)
 	return out, err
 }

@@ -5,9 +5,7 @@ package main
 // Temporal server in the same process. The aim is a ratio of at least 0.5.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -124,31 +122,14 @@ func benchWorkflow(ctx workflow.Context) error {
 }
 
 // post sends a JSON request as the clerk (once logged in) and wants the given status.
+// The answer is read whole: a real client pays for the case view too.
 func (s *benchStack) post(ctx context.Context, path string, body any, want int, out any) error {
-	raw, _ := json.Marshal(body)
-	req, err := http.NewRequestWithContext(ctx, "POST", s.url+path, bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if s.token != "" {
-		req.Header.Set("Authorization", "Bearer "+s.token)
-	}
-	resp, err := s.http.Do(req)
+	code, data, err := request(ctx, s.http, "POST", s.url+path, s.token, "", body, out)
 	if err != nil {
 		return fmt.Errorf("POST %s: %w", path, err)
 	}
-	defer resp.Body.Close()
-	// The answer is read whole: a real client pays for the case view too.
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return fmt.Errorf("POST %s: %w", path, err)
-	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("POST %s = %d %s, want %d", path, resp.StatusCode, data, want)
-	}
-	if out != nil {
-		return json.Unmarshal(data, out)
+	if code != want {
+		return fmt.Errorf("POST %s = %d %s, want %d", path, code, data, want)
 	}
 	return nil
 }

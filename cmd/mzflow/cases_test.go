@@ -348,11 +348,3 @@ func runCaseEndToEnd(t *testing.T, e *e2e, s *devStack) {
 		t.Errorf("history has %d events, want the whole case", events)
 	}
 }
-
-// callWithKey is call with an Idempotency-Key header.
-func callWithKey(t *testing.T, method, url, token, key string, body any, out any) int {
-	t.Helper()
-	idempotencyKey = key
-	defer func() { idempotencyKey = "" }()
-	return call(t, method, url, token, body, out)
-}

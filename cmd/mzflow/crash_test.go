@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -333,46 +330,14 @@ func (h *crashHarness) cleanup() {
 	}
 }
 
-// client bounds every request: a decision waits at most 30 s for Temporal.
+// crashClient bounds every request of the crash and fault tests: a decision waits at
+// most 30 s for Temporal.
 var crashClient = &http.Client{Timeout: 90 * time.Second}
-
-// send is one JSON request; it reports transport errors instead of failing, so it can
-// run in a goroutine and against a process being killed.
-func send(method, url, token string, body, out any) (int, []byte, error) {
-	var r io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, url, r)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := crashClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return resp.StatusCode, data, err
-	}
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			return resp.StatusCode, data, fmt.Errorf("decode %q: %w", data, err)
-		}
-	}
-	return resp.StatusCode, data, nil
-}
 
 // do sends a request to the running child and fails the test on transport errors.
 func (h *crashHarness) do(method, path, token string, body, out any) int {
 	h.t.Helper()
-	code, _, err := send(method, h.url+path, token, body, out)
+	code, _, err := request(context.Background(), crashClient, method, h.url+path, token, "", body, out)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -382,7 +347,7 @@ func (h *crashHarness) do(method, path, token string, body, out any) int {
 // mustDo is do that also insists on the status.
 func (h *crashHarness) mustDo(method, path, token string, body, out any, want int) {
 	h.t.Helper()
-	code, data, err := send(method, h.url+path, token, body, out)
+	code, data, err := request(context.Background(), crashClient, method, h.url+path, token, "", body, out)
 	if err != nil || code != want {
 		h.t.Fatalf("%s %s = %d %s (%v), want %d", method, path, code, data, err, want)
 	}
@@ -424,7 +389,7 @@ func (h *crashHarness) decideWhileKilled(caseID, taskID, token string, d crashDe
 	sent := make(chan answer, 1)
 	url := h.url + "/api/v1/tasks/" + taskID + "/decide"
 	go func() {
-		code, _, err := send("POST", url, token, d.body(), nil)
+		code, _, err := request(context.Background(), crashClient, "POST", url, token, "", d.body(), nil)
 		sent <- answer{code, err}
 	}()
 	time.Sleep(50 * time.Millisecond) // when to pull the plug, not an assertion

@@ -107,11 +107,7 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 		return err
 	}
 
-	ts, err := devserver.Start(devserver.Config{
-		DatabaseFile: filepath.Join(cfg.data, "temporal.db"),
-		FrontendPort: cfg.temporalPort,
-		Namespaces:   []string{"default"},
-	})
+	ts, err := cfg.startTemporal()
 	if err != nil {
 		return err
 	}
@@ -169,14 +165,19 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	return nil
 }
 
-// runTemporalOnly serves just the embedded Temporal server on the data folder until ctx
-// ends: a stand-in for a Temporal cluster when trying `mzflow api` and `mzflow worker`.
-func runTemporalOnly(ctx context.Context, cfg *devConfig) error {
-	ts, err := devserver.Start(devserver.Config{
+// startTemporal starts the embedded Temporal server on the data folder, namespace default.
+func (cfg *devConfig) startTemporal() (*devserver.Server, error) {
+	return devserver.Start(devserver.Config{
 		DatabaseFile: filepath.Join(cfg.data, "temporal.db"),
 		FrontendPort: cfg.temporalPort,
 		Namespaces:   []string{"default"},
 	})
+}
+
+// runTemporalOnly serves just the embedded Temporal server on the data folder until ctx
+// ends: a stand-in for a Temporal cluster when trying `mzflow api` and `mzflow worker`.
+func runTemporalOnly(ctx context.Context, cfg *devConfig) error {
+	ts, err := cfg.startTemporal()
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,39 +68,6 @@ func startDevWith(t *testing.T, cfg *devConfig) *devStack {
 		t.Fatal("mzflow dev was not ready within 3 minutes")
 	}
 	return nil
-}
-
-// idempotencyKey, when set, is sent as the Idempotency-Key header (see callWithKey).
-var idempotencyKey string
-
-// call sends a JSON request and decodes the JSON answer into out (when not nil).
-func call(t *testing.T, method, url, token string, body any, out any) int {
-	t.Helper()
-	var r io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, r)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if idempotencyKey != "" {
-		req.Header.Set("Idempotency-Key", idempotencyKey)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: decode %q: %v", method, url, data, err)
-		}
-	}
-	return resp.StatusCode
 }
 
 type loginAnswer struct {

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -430,7 +428,7 @@ func (fc *faultClient) send(ctx context.Context, method, path, user, key string,
 			return a, fmt.Errorf("%s %s: %v (after %d attempts)", method, path, ctx.Err(), attempt-1)
 		}
 		base := fc.apis[fc.rr.Add(1)%uint64(len(fc.apis))]
-		code, data, err := sendKeyed(ctx, method, base+path, fc.tokens[user], key, body)
+		code, data, err := request(ctx, crashClient, method, base+path, fc.tokens[user], key, body, nil)
 		transient := err != nil || code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout
 		if !transient {
 			a.code, a.body = code, data
@@ -453,33 +451,6 @@ func (fc *faultClient) send(ctx context.Context, method, path, user, key string,
 		}
 		backoff = min(backoff*2, 2*time.Second)
 	}
-}
-
-// sendKeyed is send (crash_test.go) with an Idempotency-Key and the test's context.
-func sendKeyed(ctx context.Context, method, url, token, key string, body any) (int, []byte, error) {
-	var r io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, r)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, err := crashClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, data, err
 }
 
 // walk files case i and decides every task until the case is approved.
