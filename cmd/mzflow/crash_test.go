@@ -21,7 +21,8 @@ import (
 // the read model are both SQLite files in the data folder; after every restart the case
 // must carry on from where it was, with no decision lost and none applied twice.
 func TestCrashBetweenDecisions(t *testing.T) {
-	if testing.Short() {
+	// -short may skip it on a laptop; CI always runs it.
+	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("builds and restarts the real binary several times")
 	}
 	dir := t.TempDir()

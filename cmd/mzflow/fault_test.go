@@ -40,7 +40,8 @@ const (
 // decision applied exactly once, and no timeline event or task row duplicated; every
 // request either succeeded or got an error the client could retry.
 func TestFaultsUnderLoad(t *testing.T) {
-	if testing.Short() {
+	// -short may skip it on a laptop; CI always runs it.
+	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("runs five processes and a load of 200 cases")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)

@@ -11,7 +11,12 @@ import (
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/mzflow/mzflow/privacy"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 type move struct {
@@ -21,13 +26,15 @@ type move struct {
 
 var inv = map[string]any{"household_income_monthly": 300, "members": 3, "investigators": []string{"王芳", "李四"}}
 
-// TestRecordHistories re-records the histories the replay test in workflows/ replays:
-// representative cases run on the real stack, with the fixed test key in
-// workflows/testdata/replay.key so the replayer can decrypt them. It only runs with
-// MZFLOW_RECORD=1 (like updating golden files); replaying is the check.
+// TestRecordHistories runs representative cases on the real stack, records their
+// histories (encrypted with the fixed test key in workflows/testdata/replay.key) and
+// replays them with today's workflow code: what the server recorded must replay. With
+// MZFLOW_RECORD=1 it writes them to workflows/testdata, for the replay test there to
+// hold against later changes; otherwise to a temporary folder.
 func TestRecordHistories(t *testing.T) {
-	if os.Getenv("MZFLOW_RECORD") == "" {
-		t.Skip("set MZFLOW_RECORD=1 to re-record workflows/testdata histories")
+	out := t.TempDir()
+	if os.Getenv("MZFLOW_RECORD") != "" {
+		out = "../../workflows/testdata"
 	}
 	key, err := os.ReadFile("../../workflows/testdata/replay.key")
 	if err != nil {
@@ -113,6 +120,15 @@ func TestRecordHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	keys, err := privacy.LoadKeys(cfg.secretKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayer, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: keys.DataConverter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayer.RegisterWorkflowWithOptions(workflows.Assistance, workflow.RegisterOptions{Name: workflows.AssistanceWorkflow})
 	for name, id := range cases {
 		var wf struct {
 			WorkflowID string `json:"workflow_id"`
@@ -133,8 +149,12 @@ func TestRecordHistories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile("../../workflows/testdata/"+name+".json", b, 0o644); err != nil {
+		file := filepath.Join(out, name+".json")
+		if err := os.WriteFile(file, b, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, file); err != nil {
+			t.Errorf("replay %s: %v", name, err)
 		}
 		t.Logf("recorded %s: %d events", name, len(h.Events))
 	}
