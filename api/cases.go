@@ -138,27 +138,22 @@ func (h *caseHandler) create(c *gin.Context) {
 		// Without this the SDK hands back the running case as if it were new.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.AssistanceWorkflow, in)
-	if err = temporalError(err); mzflow.ErrorCode(err) == mzflow.CodeDuplicateCase {
-		// Ask the running workflow which case it is: the person's open case (in
-		// progress, or approved and waiting for its re-check), or this very request
-		// started before a crash, which then simply completes.
-		var running workflows.UpdateResult
-		if uerr := update(ctx, h.wf, wfID, workflows.UpdateSync, "", nil, &running); uerr != nil {
-			fail(c, uerr)
-			return
-		}
-		if running.CaseID != in.CaseID {
-			fail(c, &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请（或正在享受待遇），不能重复受理",
-				Details: map[string]any{"case_id": running.CaseID}})
-			return
-		}
-	} else if err != nil {
+	if err = temporalError(err); err != nil && mzflow.ErrorCode(err) != mzflow.CodeDuplicateCase {
 		fail(c, err)
 		return
 	}
+	// Wait for the first projection, so the clerk reads the new case at once. After a
+	// duplicate start this also says which case the running workflow is: the person's
+	// open case (in progress, or approved and waiting for its re-check), or this very
+	// request started before a crash, which then simply completes.
 	var res workflows.UpdateResult
-	if err := update(ctx, h.wf, wfID, workflows.UpdateSync, "sync", nil, &res); err != nil {
+	if err := update(ctx, h.wf, wfID, workflows.UpdateSync, "", nil, &res); err != nil {
 		fail(c, err)
+		return
+	}
+	if res.CaseID != in.CaseID {
+		fail(c, &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请（或正在享受待遇），不能重复受理",
+			Details: map[string]any{"case_id": res.CaseID}})
 		return
 	}
 	if key != "" {

@@ -49,9 +49,9 @@ func projectOpts(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// activityOpts are the regular projection activity's, which histories recorded before
+// "project-local" still use: it retries until the database is back.
 func activityOpts(ctx workflow.Context) workflow.Context {
-	// Projection retries until the database is back: a case never loses a step because
-	// the read model was briefly down.
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumInterval: time.Minute},
