@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -190,8 +191,19 @@ func (s *Server) HostPort() string { return s.hostPort }
 // Stop shuts the server down.
 func (s *Server) Stop() error { return s.srv.Stop() }
 
-// FreePort asks the kernel for a free TCP port on loopback.
+// FreePort finds a free TCP port on loopback for a listener started a moment later. It
+// picks below Linux's ephemeral range (32768 and up): a port the kernel hands out for
+// ":0" can be taken by any outgoing connection before the server binds it, which made
+// the embedded server's ringpop listener fail ("address already in use") under load.
 func FreePort() (int, error) {
+	for range 200 {
+		p := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+		if err == nil {
+			l.Close()
+			return p, nil
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("free port: %w", err)
