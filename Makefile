@@ -2,16 +2,20 @@
 # installed or started from here. Go must never download a toolchain.
 SHELL := /bin/bash
 export GOTOOLCHAIN := local
+# Browser tests use Debian's Chromium (scripts/chromium.sh); npm must never fetch one.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 GO ?= go
 TEST_DB ?= mzflow_test
 export MZFLOW_TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/$(TEST_DB)
 WEB_SRC := $(shell find web/src web/index.html web/package.json web/package-lock.json web/vite.config.ts 2>/dev/null)
 
-.PHONY: run build test vet workflowcheck mariadb bench web web-test clean-data
+.PHONY: run build test vet workflowcheck mariadb chromium bench web web-test e2e clean-data
 
-## run: build the page (when its sources changed) and the binary, then `mzflow dev`.
+## run: build the page (when its sources changed) and the binary, then `mzflow dev` with
+## the demo rules (publicity of 2 minutes; DEMO_RULES= for the national limits).
+DEMO_RULES ?= rules/demo.yaml
 run: web build
-	./bin/mzflow dev
+	./bin/mzflow dev $(if $(DEMO_RULES),--rules $(DEMO_RULES))
 
 build:
 	$(GO) build -o bin/mzflow ./cmd/mzflow
@@ -24,13 +28,19 @@ web/dist/index.html: $(WEB_SRC)
 	touch web/dist/.keep
 web-test:
 	cd web && npm ci --no-audit --no-fund && npm test
+## e2e: the page in Debian's Chromium against a real `mzflow dev` (web/e2e, Playwright);
+## screenshots in web/test-output/screenshots.
+e2e: web build chromium
+	cd web && npx playwright test
 else
 web:
 web-test:
+e2e:
 endif
 
-## test: vet, workflowcheck, every Go test with -race on SQLite and MariaDB, the page's Vitest.
-test: mariadb vet workflowcheck web-test
+## test: vet, workflowcheck, the page's Vitest and browser tests, every Go test with -race
+## on SQLite and MariaDB.
+test: mariadb vet workflowcheck web-test e2e
 	$(GO) test -race -timeout 30m ./...
 
 vet:
@@ -41,6 +51,9 @@ workflowcheck:
 
 mariadb:
 	@scripts/mariadb.sh $(TEST_DB)
+
+chromium:
+	@scripts/chromium.sh
 
 ## bench: benchmarks only (never timed assertions in tests).
 bench: mariadb

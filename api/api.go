@@ -26,6 +26,7 @@ type Store interface {
 	CaseStore
 	SupervisionStore
 	MetricsStore
+	OrgStore
 	Ping(ctx context.Context) error
 }
 
@@ -123,6 +124,7 @@ func New(d Deps) http.Handler {
 	admin.GET("/calendar/:year", cal.year)
 	admin.PUT("/calendar/:year", allow(mzflow.RoleAdmin), cal.setYear)
 	admin.GET("/rules", allow(mzflow.RoleAdmin, mzflow.RoleSupervisor), rh.list)
+	admin.GET("/orgs", (&orgHandler{store: d.Store}).list)
 
 	r.NoRoute(func(c *gin.Context) {
 		if len(c.Request.URL.Path) >= 4 && c.Request.URL.Path[:4] == "/api" {

@@ -332,6 +332,23 @@ func TestRulesAPI(t *testing.T) {
 	}
 }
 
+func TestOrgsAPI(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	a := f.do("GET", "/api/v1/admin/orgs", f.login(t, "clerk_yl"), nil)
+	items, _ := a.Body["items"].([]any)
+	names := map[string]string{}
+	for _, it := range items {
+		o, _ := it.(map[string]any)
+		names[o["code"].(string)], _ = o["name"].(string)
+	}
+	if a.Code != 200 || names[store.DemoCounty] != "示范县" || names["349901100"] != "云岭镇" || names["349901101"] != "河山镇" {
+		t.Fatalf("GET /admin/orgs = %d %v, want the demo county and its two townships", a.Code, a.Body)
+	}
+	if a := f.do("GET", "/api/v1/admin/orgs", "", nil); a.Code != 401 {
+		t.Errorf("GET /admin/orgs without a token = %d, want 401", a.Code)
+	}
+}
+
 func TestMetrics(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newFixture(t, st)

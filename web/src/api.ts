@@ -253,7 +253,117 @@ export const api = {
       body,
       headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
     }),
+  /** A case action (objections, withdraw, materials, extend) answers the case after it. */
+  caseAction: (id: string, action: 'objections' | 'withdraw' | 'materials' | 'extend', body: unknown) =>
+    request<CaseView>('POST', `/cases/${encodeURIComponent(id)}/${action}`, { body }),
+  reveal: (id: string) => request<{ id_number: string }>('POST', `/cases/${encodeURIComponent(id)}/reveal`, { body: {} }),
+  // The key makes a retried click (a slow answer, a double click) decide once.
+  decide: (id: string, body: unknown, idempotencyKey: string) =>
+    request<CaseView>('POST', `/tasks/${encodeURIComponent(id)}/decide`, {
+      body,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
+  overdue: (q: Query) => request<{ items: OverdueTask[]; total: number }>('GET', '/supervision/overdue', { query: q }),
+  summary: (period: string) => request<{ period: string; items: TownshipSummary[] }>('GET', '/supervision/summary', { query: { period } }),
+  notifications: (q: Query) => request<NotificationPage>('GET', '/notifications', { query: q }),
+  markRead: (id: number) => request<unknown>('POST', `/notifications/${id}/read`, { body: {} }),
+  rules: () => request<{ programs: ProgramRules[] }>('GET', '/admin/rules'),
+  orgs: () => request<{ items: Org[] }>('GET', '/admin/orgs'),
+  calendarYear: (year: number) => request<CalendarYear>('GET', `/admin/calendar/${year}`),
 }
+
+/** The header's unread count, refreshed by AppLayout and by the notifications page. */
+export const inbox = reactive({ unread: 0 })
+
+export async function refreshUnread(): Promise<void> {
+  inbox.unread = (await api.notifications({ unread: 'true', page_size: 1 })).unread
+}
+
+let townshipList: Promise<Org[]> | null = null
+
+/** The county's townships, fetched once per page load (they change rarely). */
+export function townships(): Promise<Org[]> {
+  townshipList ??= api.orgs().then(
+    (r) => r.items.filter((o) => o.level === 'township'),
+    (e) => {
+      townshipList = null
+      throw e
+    },
+  )
+  return townshipList
+}
+
+/** Who was told about a late task, level by level (activities.Notified). */
+export interface Notified {
+  level: number
+  role: string
+  org: string
+  at: string
+}
+
+export interface OverdueTask extends Task {
+  overdue_by: number
+  notified: Notified[] | null
+}
+
+export interface TownshipSummary {
+  township_code: string
+  township_name: string
+  received: number
+  decided: number
+  decided_on_time: number
+  on_time_rate: number
+  open: number
+  overdue: number
+  escalated: number
+}
+
+export interface Notification {
+  id: number
+  kind: 'reminder' | 'escalation' | 'notice'
+  case_id: string
+  task_id: string
+  text: string
+  created_at: string
+  read_at: string | null
+}
+
+export interface NotificationPage extends Page<Notification> {
+  unread: number
+}
+
+export interface ProgramRules {
+  program: string
+  name: string
+  overall_limit: string
+  extended_limit: string
+  count_publicity: boolean
+  spot_check_rate: number
+  remind_before: string
+  escalation: string[]
+  escalate_every: string
+  township_cap: number
+  recheck_months: Record<string, number> | null
+  steps: Record<string, { limit: string }>
+}
+
+export interface CalendarYear {
+  year: number
+  holidays: string[]
+  workdays: string[]
+  published: boolean
+}
+
+/**
+ * A fresh Idempotency-Key. crypto.randomUUID exists only in secure contexts (https or
+ * localhost); an office LAN address over http gets the fallback.
+ */
+export function newRequestKey(): string {
+  return crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+}
+
+/** Whether the same request may be sent again with the same key (no answer, or the server was unavailable). */
+export const retryable = (e: unknown): boolean => e instanceof ApiError && (e.status === 0 || e.status >= 500)
 
 /** A readable message for anything a request may throw. */
 export function errorMessage(e: unknown): string {

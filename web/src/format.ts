@@ -95,22 +95,33 @@ export const veteranCategoryNames: Record<string, string> = {
   rural_60: '60周岁以上农村籍退役士兵',
 }
 
+// The timeline's event types as the workflows write them (workflows/*.go r.event).
 export const eventNames: Record<string, string> = {
   submitted: '提交申请',
+  accepted: '受理',
   task_opened: '生成待办',
   claimed: '签收',
   decided: '办理',
   reassigned: '转办',
-  reminded: '到期提醒',
+  reminder: '到期提醒',
   escalated: '逾期督办',
-  revealed: '查看身份证号码',
+  overall_escalated: '总时限逾期督办',
+  id_revealed: '查看身份证号码',
   withdrawn: '撤回申请',
   objection: '收到异议',
   publicity_started: '开始公示',
-  publicity_ended: '公示结束',
-  materials: '补齐材料',
+  publicity_ended: '公示期满',
+  materials_requested: '一次性告知补正材料',
+  materials_received: '补齐材料',
   extended: '延长办理期限',
-  completed: '办结',
+  due_changed: '办理期限调整',
+  spot_check_drawn: '抽查',
+  approved: '批准',
+  rejected: '不予批准',
+  granted: '先行救助',
+  amount_adjusted: '调整保障金额',
+  recheck_continued: '复核后继续享受',
+  stopped: '停止享受',
 }
 
 export const outcomeNames: Record<string, string> = {
@@ -135,6 +146,26 @@ export function programSteps(program: string, urgent = false): string[] {
       return ['intake', 'township_review', 'archive_check', 'county_review', 'publicity', 'county_decision', 'benefit_registration']
   }
   return []
+}
+
+/** 2 天 03:04:05 — the time left until an instant, for countdowns; 0 when past. */
+export function formatCountdown(ms: number): string {
+  if (!(ms > 0)) return '0 秒'
+  const total = Math.floor(ms / 1000)
+  const d = Math.floor(total / 86400)
+  const h = Math.floor((total % 86400) / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const sec = total % 60
+  const clock = `${pad(h)}:${pad(m)}:${pad(sec)}`
+  return d > 0 ? `${d} 天 ${clock}` : clock
+}
+
+const limitUnits: Record<string, string> = { WD: ' 个工作日', d: ' 天', h: ' 小时', m: ' 分钟', s: ' 秒' }
+
+/** A rules limit as staff read it: 3WD → 3 个工作日, 7d → 7 天; empty → —. */
+export function formatLimit(v: string | null | undefined): string {
+  const m = /^(\d+)(WD|d|h|m|s)$/.exec(v ?? '')
+  return m ? `${m[1]}${limitUnits[m[2]]}` : v || '—'
 }
 
 export const nameOf = (table: Record<string, string>, code: string | null | undefined): string =>

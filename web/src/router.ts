@@ -8,6 +8,8 @@ export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
     { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+    // The written notice prints on its own page, without the menu and header.
+    { path: '/cases/:id/notice', name: 'case-notice', component: () => import('./views/NoticeView.vue'), props: true, meta: { title: '书面告知' } },
     {
       path: '/',
       component: AppLayout,
@@ -18,6 +20,9 @@ export const router = createRouter({
         { path: 'cases/new', name: 'case-new', component: () => import('./views/NewCaseView.vue'), meta: { title: '新建申请' } },
         { path: 'cases/:id', name: 'case', component: () => import('./views/CaseView.vue'), props: true, meta: { title: '申请详情' } },
         { path: 'supervision', name: 'supervision', component: () => import('./views/SupervisionView.vue'), meta: { title: '督办' } },
+        { path: 'notifications', name: 'notifications', component: () => import('./views/NotificationsView.vue'), meta: { title: '消息' } },
+        { path: 'admin/rules', name: 'rules', component: () => import('./views/admin/RulesView.vue'), meta: { title: '办理规则' } },
+        { path: 'admin/calendar', name: 'calendar', component: () => import('./views/admin/CalendarView.vue'), meta: { title: '工作日历' } },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
       ],
     },
