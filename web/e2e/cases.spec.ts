@@ -32,8 +32,12 @@ test('a 低保 application filed by the clerk is moved by each role until approv
   })
 
   // Township review proposes the monthly amount; publicity opens with its countdown.
+  // The head finds it in 待办 and opens it from there.
   const head = await signIn(browser, 'head_yl')
-  await openCase(head, dibaoCase)
+  const inbox = head.locator('.el-table__row', { hasText: '王秀英' })
+  await expect(inbox).toContainText('乡镇审核')
+  await inbox.getByRole('link', { name: '办理' }).click()
+  await expect(head).toHaveURL(new RegExp(`/cases/${dibaoCase}$`))
   await decide(head, 'township_review', async (f) => {
     await field(f, 'proposed_amount_monthly', '480')
   })

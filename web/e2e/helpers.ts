@@ -54,7 +54,7 @@ export function watchConsole(page: Page): void {
 export async function finish(page: Page, name: string): Promise<void> {
   // From the top, so the sticky header and menu are drawn where a user sees them.
   await page.evaluate(() => window.scrollTo(0, 0))
-  await page.screenshot({ path: `test-output/screenshots/${name}.png`, fullPage: true })
+  await page.screenshot({ path: `test-output/screenshots/${name}.png`, fullPage: true, animations: 'disabled' })
   expect(errors.get(page) ?? [], 'console errors on the page').toEqual([])
 }
 
