@@ -22,6 +22,8 @@ test('a 低保 application filed by the clerk is moved by each role until approv
     await expect(f.getByTestId('f-investigators')).toContainText('入户调查人员不少于 2 人')
     await field(f, 'investigators', '李明、张华')
   })
+  // The information check still runs beside the investigation: the bar stays there.
+  await expect(clerk.getByTestId('progress').locator('.el-step__title.is-process')).toHaveText('家庭经济状况调查')
   await finish(clerk, 'clerk-investigated')
 
   // Information check at the county, in parallel with the investigation.
@@ -124,6 +126,7 @@ test('an objection during publicity leads to a rejection whose written notice pr
     await f.getByTestId('f-comment').locator('textarea').fill('经复查，申请人子女有赡养能力，不符合特困人员认定条件。')
   })
   await expect(head.getByTestId('case-status')).toHaveText('未批准')
+  await expect(head.getByTestId('progress').locator('.el-step__title.is-error')).toHaveText('公示')
 
   // The clerk prints the written notice with the reasons, then records its delivery.
   await openCase(clerk, id)

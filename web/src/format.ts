@@ -168,6 +168,35 @@ export function formatLimit(v: string | null | undefined): string {
   return m ? `${m[1]}${limitUnits[m[2]]}` : v || '—'
 }
 
+// Steps that run beside or inside a step of the progress bar sit at its position.
+const stepPlace: Record<string, string> = { info_check: 'investigation', objection_review: 'publicity' }
+
+export interface Progress {
+  steps: string[]
+  active: number
+  /** How the active step is drawn: under way, or where the case was refused or stopped. */
+  processStatus: 'process' | 'error' | 'wait'
+}
+
+/**
+ * The case page's progress bar. step is the case's current step; endStep the step at
+ * which a rejected or stopped case ended (its timeline's rejected event).
+ */
+export function progress(program: string, urgent: boolean, status: string, step: string, endStep = ''): Progress {
+  const steps = programSteps(program, urgent)
+  const at = (s: string) => steps.indexOf(stepPlace[s] ?? s)
+  switch (status) {
+    case 'approved':
+      return { steps, active: steps.length, processStatus: 'process' }
+    case 'rejected':
+    case 'stopped':
+      return { steps, active: Math.max(0, at(endStep)), processStatus: 'error' }
+    case 'withdrawn':
+      return { steps, active: Math.max(0, at(step)), processStatus: 'wait' }
+  }
+  return { steps, active: Math.max(0, at(step)), processStatus: 'process' }
+}
+
 export const nameOf = (table: Record<string, string>, code: string | null | undefined): string =>
   code ? (table[code] ?? code) : '—'
 

@@ -1,7 +1,12 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import 'element-plus/dist/index.css'
+import { ElLoading } from 'element-plus'
+// Element Plus components and their styles are imported where pages use them (Vite's
+// components plugin); what templates cannot name — the base styles, the message boxes
+// called from scripts and the v-loading directive — is loaded here.
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/loading/style/css'
 import App from './App.vue'
 import { router } from './router'
 import { onUnauthorized } from './api'
@@ -15,4 +20,4 @@ onUnauthorized(() => {
   }
 })
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')
+createApp(App).directive('loading', ElLoading.directive).use(router).mount('#app')
