@@ -18,6 +18,6 @@ FROM alpine:3.20
 RUN adduser -D -u 10001 mzflow && apk add --no-cache tzdata wget
 COPY --from=build /out/mzflow /usr/local/bin/mzflow
 USER mzflow
-EXPOSE 8080
+EXPOSE 8080 9090
 ENTRYPOINT ["mzflow"]
 CMD ["api"]

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
@@ -50,6 +51,9 @@ type Deps struct {
 	Now    func() time.Time
 	// Web serves the staff page for every path outside /api.
 	Web http.Handler
+	// Metrics is the registry /metrics serves (NewRegistry); nil makes one. The process
+	// shares it with the Temporal SDK's metrics handler.
+	Metrics *prometheus.Registry
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -62,7 +66,10 @@ func New(d Deps) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	m := newMetrics(d.Store, d.Now)
+	if d.Metrics == nil {
+		d.Metrics = NewRegistry()
+	}
+	m := newMetrics(d.Metrics, d.Store, d.Now)
 	r := gin.New()
 	r.Use(withRequestID, m.observe, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
 		d.Log.Error("panic", "request_id", requestID(c), "panic", v)

@@ -18,17 +18,26 @@ type MetricsStore interface {
 	OpenTaskCounts(ctx context.Context, now time.Time) ([]store.TownshipTasks, error)
 }
 
-// metrics are the API's Prometheus series, on a registry of its own so tests and several
-// servers in one process never collide.
+// NewRegistry returns a Prometheus registry with the Go runtime and process series. Each
+// process makes one and passes it to New (Deps.Metrics) and to the Temporal SDK's metrics
+// handler, so one /metrics shows both; tests and several servers in one process each
+// keep their own, so they never collide.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// metrics are the API's Prometheus series.
 type metrics struct {
 	reg       *prometheus.Registry
 	latency   *prometheus.HistogramVec
 	decisions *prometheus.CounterVec
 }
 
-func newMetrics(st MetricsStore, now func() time.Time) *metrics {
+func newMetrics(reg *prometheus.Registry, st MetricsStore, now func() time.Time) *metrics {
 	m := &metrics{
-		reg: prometheus.NewRegistry(),
+		reg: reg,
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "mzflow_http_request_duration_seconds", Help: "HTTP request latency by route.",
 			Buckets: prometheus.DefBuckets,
@@ -37,8 +46,7 @@ func newMetrics(st MetricsStore, now func() time.Time) *metrics {
 			Name: "mzflow_decisions_total", Help: "Decisions applied, by program, step and outcome.",
 		}, []string{"program", "step", "outcome"}),
 	}
-	m.reg.MustRegister(m.latency, m.decisions, &taskGauges{st: st, now: now},
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(m.latency, m.decisions, &taskGauges{st: st, now: now})
 	return m
 }
 

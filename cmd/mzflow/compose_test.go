@@ -22,8 +22,8 @@ type composeFile struct {
 
 // TestComposeMatchesBinary checks docker-compose.yml against the binary, since no Docker
 // engine runs here: mzflow services run real subcommands, every MZFLOW_* variable is a
-// flag of that subcommand, the API's published port is the one it listens on, images
-// are pinned, and every ${VAR} the file needs is documented in the README.
+// flag of that subcommand, the API and the worker's metrics publish the ports they listen
+// on, images are pinned, and every ${VAR} the file needs is documented in the README.
 func TestComposeMatchesBinary(t *testing.T) {
 	raw, err := os.ReadFile("../../docker-compose.yml")
 	if err != nil {
@@ -64,7 +64,7 @@ func TestComposeMatchesBinary(t *testing.T) {
 			if sub.Flags().Lookup(flag) == nil {
 				t.Errorf("service %s: %s matches no flag --%s of `mzflow %s`", name, env, flag, sub.Name())
 			}
-			if env == "MZFLOW_ADDR" {
+			if env == "MZFLOW_ADDR" || env == "MZFLOW_METRICS_ADDR" {
 				_, port, _ := net.SplitHostPort(val)
 				published := false
 				for _, p := range svc.Ports {

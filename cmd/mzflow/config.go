@@ -7,11 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/spf13/pflag"
-	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
@@ -96,44 +93,6 @@ func loadCalendar(ctx context.Context, st *store.Store) (*calendar.Calendar, err
 		}
 	}
 	return cal, nil
-}
-
-// dialTemporal connects to Temporal, waiting up to wait for it to answer.
-func dialTemporal(ctx context.Context, hostPort, namespace string, keys *privacy.Keys, log *slog.Logger, wait time.Duration) (client.Client, error) {
-	// The SDK logs at info for every poll hiccup; keep it to warnings.
-	sdkLogger := sdklog.NewStructuredLogger(slog.New(log.Handler()).With("component", "temporal-sdk"))
-	deadline := time.Now().Add(wait)
-	for {
-		// Every payload (inputs, results, update arguments) is encrypted before it
-		// leaves the process, so Temporal's history holds no readable personal data.
-		c, err := client.DialContext(ctx, client.Options{HostPort: hostPort, Namespace: namespace,
-			Logger: levelFilter{sdkLogger}, DataConverter: keys.DataConverter()})
-		if err == nil {
-			return c, nil
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return nil, fmt.Errorf("connect to Temporal at %s: %w", hostPort, err)
-		}
-		log.Warn("Temporal not reachable yet, retrying", "address", hostPort, "err", err)
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
-}
-
-// levelFilter drops the SDK's debug and info lines.
-type levelFilter struct{ sdklog.Logger }
-
-func (levelFilter) Debug(string, ...interface{}) {}
-func (levelFilter) Info(string, ...interface{})  {}
-
-// temporalHealth adapts the SDK client to api.Health.
-type temporalHealth struct{ c client.Client }
-
-func (h temporalHealth) Ready(ctx context.Context) error {
-	_, err := h.c.CheckHealth(ctx, &client.CheckHealthRequest{})
-	return err
 }
 
 var stderr io.Writer = os.Stderr

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
 
 	"github.com/mzflow/mzflow/activities"
 	"github.com/mzflow/mzflow/api"
@@ -124,7 +125,12 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	if err != nil {
 		return err
 	}
-	tc, err := dialTemporal(ctx, ts.HostPort(), "default", keys, log, 30*time.Second)
+	// One registry for the API's series and the SDK's: /metrics shows both.
+	reg := api.NewRegistry()
+	mh, closeMetrics := sdkMetrics(reg, log)
+	defer closeMetrics.Close()
+	tc, err := dialTemporal(ctx, client.Options{HostPort: ts.HostPort(), Namespace: "default",
+		DataConverter: keys.DataConverter(), MetricsHandler: mh}, log, 30*time.Second)
 	if err != nil {
 		return err
 	}
@@ -138,7 +144,7 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
-			Workflows: tc, Keys: keys, County: county, Log: log, Web: web.Handler()}),
+			Workflows: tc, Keys: keys, County: county, Log: log, Web: web.Handler(), Metrics: reg}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)

@@ -78,7 +78,8 @@ func TestFaultsUnderLoad(t *testing.T) {
 	common := []string{"--db", dsn, "--temporal-address", temporalAddr, "--rules", rulesFile, "--log-level", "warn"}
 	var victims []*faultProc
 	for i := 1; i <= 2; i++ {
-		victims = append(victims, h.add(fmt.Sprintf("worker%d", i), "", append([]string{"worker"}, common...)...))
+		victims = append(victims, h.add(fmt.Sprintf("worker%d", i), "",
+			append([]string{"worker", "--metrics-addr", "127.0.0.1:" + strconv.Itoa(freePort(t))}, common...)...))
 	}
 	var apis []string
 	for i := 1; i <= 2; i++ {

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
@@ -26,15 +30,17 @@ import (
 // MySQL, never anything embedded.
 type prodConfig struct {
 	common
-	db        string
-	temporal  string
-	namespace string
+	db          string
+	temporal    string
+	namespace   string
+	temporalTLS temporalTLS
 }
 
 func (c *prodConfig) flags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.db, "db", "", "read-model database: mysql:USER:PASS@tcp(HOST:3306)/DB or sqlite:PATH")
 	cmd.Flags().StringVar(&c.temporal, "temporal-address", "127.0.0.1:7233", "Temporal frontend host:port")
 	cmd.Flags().StringVar(&c.namespace, "namespace", "default", "Temporal namespace")
+	c.temporalTLS.flags(cmd.Flags())
 	c.common.flags(cmd.Flags())
 }
 
@@ -64,23 +70,34 @@ type conn struct {
 	keys  *privacy.Keys
 	tc    client.Client
 	log   *slog.Logger
+	// metrics is the registry the process's /metrics serves, the SDK's metrics included.
+	metrics    *prometheus.Registry
+	sdkMetrics io.Closer
 }
 
 func (c *conn) Close() {
 	if c.tc != nil {
 		c.tc.Close()
 	}
+	if c.sdkMetrics != nil {
+		c.sdkMetrics.Close()
+	}
 	if c.st != nil {
 		c.st.Close()
 	}
 }
 
-// connect loads the rules (a bad file stops here), opens the database, loads the calendar
-// and the key, and dials Temporal. The caller closes the result, also on error.
+// connect loads the rules (a bad file stops here) and the TLS files, opens the database,
+// loads the calendar and the key, and dials Temporal. The caller closes the result, also
+// on error.
 func (c *prodConfig) connect(ctx context.Context) (*conn, error) {
-	cn := &conn{log: c.logger(stderr)}
+	cn := &conn{log: c.logger(stderr), metrics: api.NewRegistry()}
 	var err error
 	if cn.rules, err = c.loadRules(); err != nil {
+		return cn, err
+	}
+	tlsCfg, err := c.temporalTLS.config()
+	if err != nil {
 		return cn, err
 	}
 	if cn.st, err = c.open(ctx); err != nil {
@@ -92,7 +109,13 @@ func (c *prodConfig) connect(ctx context.Context) (*conn, error) {
 	if cn.keys, err = c.keys(""); err != nil {
 		return cn, err
 	}
-	cn.tc, err = dialTemporal(ctx, c.temporal, c.namespace, cn.keys, cn.log, time.Minute)
+	var mh client.MetricsHandler
+	mh, cn.sdkMetrics = sdkMetrics(cn.metrics, cn.log)
+	// Every payload (inputs, results, update arguments) is encrypted before it leaves the
+	// process, so Temporal's history holds no readable personal data.
+	cn.tc, err = dialTemporal(ctx, client.Options{HostPort: c.temporal, Namespace: c.namespace,
+		DataConverter: cn.keys.DataConverter(), MetricsHandler: mh,
+		ConnectionOptions: client.ConnectionOptions{TLS: tlsCfg}}, cn.log, time.Minute)
 	return cn, err
 }
 
@@ -118,7 +141,7 @@ func apiCmd() *cobra.Command {
 			log := cn.log
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
 				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
-					Workflows: cn.tc, Keys: cn.keys, County: county, Log: log, Web: web.Handler()})}
+					Workflows: cn.tc, Keys: cn.keys, County: county, Log: log, Web: web.Handler(), Metrics: cn.metrics})}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.ListenAndServe() }()
 			log.Info("api serving", "addr", addr)
@@ -139,11 +162,18 @@ func apiCmd() *cobra.Command {
 
 func workerCmd() *cobra.Command {
 	cfg := &prodConfig{}
+	var metricsAddr string
 	cmd := &cobra.Command{
 		Use:   "worker",
 		Short: "run workflows and activities against Temporal and MySQL",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			// Listen first: a taken port fails before the worker takes any task.
+			ln, err := net.Listen("tcp", metricsAddr)
+			if err != nil {
+				return fmt.Errorf("--metrics-addr %s: %w", metricsAddr, err)
+			}
+			defer ln.Close()
 			cn, err := cfg.connect(ctx)
 			defer cn.Close()
 			if err != nil {
@@ -154,14 +184,37 @@ func workerCmd() *cobra.Command {
 			if err := w.Start(); err != nil {
 				return err
 			}
-			log.Info("worker polling", "temporal", cfg.temporal, "namespace", cfg.namespace)
-			<-ctx.Done()
-			w.Stop()
-			return nil
+			defer w.Stop()
+			srv := &http.Server{Handler: metricsMux(cn.metrics), ReadHeaderTimeout: 10 * time.Second}
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			log.Info("worker polling", "temporal", cfg.temporal, "namespace", cfg.namespace, "metrics", ln.Addr().String())
+			select {
+			case <-ctx.Done():
+			case err := <-errc:
+				return fmt.Errorf("metrics listener: %w", err)
+			}
+			shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return srv.Shutdown(shut)
 		},
 	}
+	cmd.Flags().StringVar(&metricsAddr, "metrics-addr", ":9090", "listen address of the worker's /metrics and /healthz")
 	cfg.flags(cmd)
 	return cmd
+}
+
+// metricsMux is the worker's small HTTP listener: the worker has no API, but Prometheus
+// still scrapes its SDK and runtime metrics, and an orchestrator asks /healthz whether the
+// process is up (it is once it polls).
+func metricsMux(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	})
+	return mux
 }
 
 func migrateCmd() *cobra.Command {
