@@ -186,3 +186,24 @@ test('the supervisors\' board shows a task made overdue by the short rules', asy
   await expect(supervisor.getByTestId('notifications')).toContainText('刘建国')
   await finish(supervisor, 'notifications')
 })
+
+test('the new-application form checks the ID number as the server does and warns of a duplicate case', async ({ browser }) => {
+  const clerk = await signIn(browser, 'clerk_yl')
+  await clerk.goto('/cases/new')
+  await clerk.locator('.el-radio-button', { hasText: '临时救助' }).click()
+  await clerk.getByLabel('申请人姓名').fill('刘建国')
+  // One digit off: the check digit no longer matches, caught before anything is sent.
+  const good = idNumber('19781102', 45)
+  const bad = good.slice(0, 16) + String((Number(good[16]) + 1) % 10) + good[17]
+  await clerk.getByLabel('身份证号码').fill(bad)
+  await clerk.getByLabel('身份证号码').blur()
+  await expect(clerk.locator('.el-form-item', { has: clerk.getByLabel('身份证号码') })).toContainText('身份证号码校验位不正确')
+  // The same person and program as the case still at intake: the server's warning links to it.
+  await clerk.getByLabel('身份证号码').fill(good)
+  await clerk.getByRole('button', { name: '提交申请' }).click()
+  await expect(clerk.getByTestId('form-error')).toContainText('不能重复受理')
+  await clerk.getByRole('link', { name: '查看已有申请' }).click()
+  await expect(clerk).toHaveURL(/\/cases\/(?!new)[^/]+$/)
+  await expect(clerk.getByTestId('case-program')).toHaveText('临时救助')
+  await finish(clerk, 'duplicate-warning')
+})
