@@ -35,8 +35,10 @@ func (a *Activities) Deadline(ctx context.Context, in DeadlineInput) (DeadlineRe
 	if !in.RemindBefore.IsZero() {
 		remind = a.Calendar.Before(d.At, in.RemindBefore)
 	}
-	if remind.Before(in.From) {
-		remind = in.From
+	if !in.RemindBefore.IsZero() && !remind.After(in.From) {
+		// The step is shorter than the reminder's lead (临时救助's 24-hour grant with a
+		// 1 WD reminder): remind halfway through it, not the moment it opens.
+		remind = in.From.Add(d.At.Sub(in.From) / 2)
 	}
 	return DeadlineResult{Due: d, RemindAt: remind}, nil
 }
