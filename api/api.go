@@ -27,7 +27,7 @@ type Store interface {
 	CaseStore
 	SupervisionStore
 	MetricsStore
-	OrgStore
+	AdminStore
 	Ping(ctx context.Context) error
 }
 
@@ -132,6 +132,11 @@ func New(d Deps) http.Handler {
 	admin.PUT("/calendar/:year", allow(mzflow.RoleAdmin), cal.setYear)
 	admin.GET("/rules", allow(mzflow.RoleAdmin, mzflow.RoleSupervisor), rh.list)
 	admin.GET("/orgs", (&orgHandler{store: d.Store}).list)
+	ah := &adminHandler{store: d.Store, now: d.Now}
+	admin.POST("/orgs", allow(mzflow.RoleAdmin), ah.createOrg)
+	admin.GET("/users", allow(mzflow.RoleAdmin), ah.listUsers)
+	admin.POST("/users", allow(mzflow.RoleAdmin), ah.createUser)
+	in.POST("/me/password", ah.changePassword)
 
 	r.NoRoute(func(c *gin.Context) {
 		if len(c.Request.URL.Path) >= 4 && c.Request.URL.Path[:4] == "/api" {

@@ -349,6 +349,79 @@ func TestOrgsAPI(t *testing.T) {
 	}
 }
 
+func TestAdminAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		admin, clerk := f.login(t, "admin"), f.login(t, "clerk_yl")
+		details := func(a answer) map[string]any {
+			e, _ := a.Body["error"].(map[string]any)
+			d, _ := e["details"].(map[string]any)
+			return d
+		}
+
+		town := map[string]any{"code": "349901102", "name": "青山镇", "level": "township", "parent_code": store.DemoCounty}
+		if a := f.do("POST", "/api/v1/admin/orgs", clerk, town); a.Code != 403 {
+			t.Errorf("clerk POST /admin/orgs = %d, want 403", a.Code)
+		}
+		if a := f.do("POST", "/api/v1/admin/orgs", admin, town); a.Code != 201 || a.Body["code"] != "349901102" {
+			t.Fatalf("POST /admin/orgs = %d %v, want 201", a.Code, a.Body)
+		}
+		if a := f.do("POST", "/api/v1/admin/orgs", admin, town); a.Code != 409 {
+			t.Errorf("the same township again = %d %v, want 409", a.Code, a.Body)
+		}
+		bad := map[string]any{"code": "349902102", "name": "外县镇", "level": "township", "parent_code": store.DemoCounty}
+		if a := f.do("POST", "/api/v1/admin/orgs", admin, bad); a.Code != 400 || details(a)["code"] == nil {
+			t.Errorf("a township code outside the county = %d %v, want 400 with details.code", a.Code, a.Body)
+		}
+
+		user := map[string]any{"username": "clerk_qs", "name": "吴静", "role": "township_clerk", "org_code": "349901102", "password": "qingshan-2026"}
+		if a := f.do("POST", "/api/v1/admin/users", admin, user); a.Code != 201 || a.Body["username"] != "clerk_qs" {
+			t.Fatalf("POST /admin/users = %d %v, want 201", a.Code, a.Body)
+		}
+		if a := f.do("POST", "/api/v1/admin/users", admin, user); a.Code != 409 || details(a)["username"] == nil {
+			t.Errorf("the same username again = %d %v, want 409 on username", a.Code, a.Body)
+		}
+		wrongOrg := map[string]any{"username": "reviewer2", "name": "郑一", "role": "county_reviewer", "org_code": "349901102", "password": "qingshan-2026"}
+		if a := f.do("POST", "/api/v1/admin/users", admin, wrongOrg); a.Code != 400 || details(a)["org_code"] == nil {
+			t.Errorf("a county role in a township = %d %v, want 400 on org_code", a.Code, a.Body)
+		}
+		a := f.do("GET", "/api/v1/admin/users", admin, nil)
+		if items, _ := a.Body["items"].([]any); a.Code != 200 || len(items) != len(store.DemoUsers)+1 {
+			t.Errorf("GET /admin/users = %d with %d users, want %d", a.Code, len(items), len(store.DemoUsers)+1)
+		}
+
+		// The new clerk signs in, sees their township, and changes the password: the other
+		// session ends, this one goes on, and only the new password signs in.
+		login := func(pw string) answer {
+			return f.do("POST", "/api/v1/auth/login", "", map[string]string{"username": "clerk_qs", "password": pw})
+		}
+		first := login("qingshan-2026")
+		tok, _ := first.Body["token"].(string)
+		other, _ := login("qingshan-2026").Body["token"].(string)
+		if me := f.do("GET", "/api/v1/me", tok, nil); me.Code != 200 || me.Body["org"].(map[string]any)["name"] != "青山镇" {
+			t.Fatalf("GET /me as the new clerk = %d %v", me.Code, me.Body)
+		}
+		if a := f.do("POST", "/api/v1/me/password", tok, map[string]string{"old_password": "wrong-one", "new_password": "qingshan-2027"}); a.Code != 400 || details(a)["old_password"] == nil {
+			t.Errorf("password change with a wrong old password = %d %v, want 400", a.Code, a.Body)
+		}
+		if a := f.do("POST", "/api/v1/me/password", tok, map[string]string{"old_password": "qingshan-2026", "new_password": "qingshan-2027"}); a.Code != 204 {
+			t.Fatalf("password change = %d %v, want 204", a.Code, a.Body)
+		}
+		if a := f.do("GET", "/api/v1/me", tok, nil); a.Code != 200 {
+			t.Errorf("the changing session after the change = %d, want 200", a.Code)
+		}
+		if a := f.do("GET", "/api/v1/me", other, nil); a.Code != 401 {
+			t.Errorf("the other session after the change = %d, want 401", a.Code)
+		}
+		if a := login("qingshan-2026"); a.Code != 401 {
+			t.Errorf("login with the old password = %d, want 401", a.Code)
+		}
+		if a := login("qingshan-2027"); a.Code != 200 {
+			t.Errorf("login with the new password = %d %v, want 200", a.Code, a.Body)
+		}
+	})
+}
+
 func TestMetrics(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newFixture(t, st)

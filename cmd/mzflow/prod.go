@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -218,13 +221,22 @@ func metricsMux(reg *prometheus.Registry) http.Handler {
 }
 
 func migrateCmd() *cobra.Command {
-	var db string
+	var db, county, countyName, adminPassword string
 	cmd := &cobra.Command{
 		Use:   "migrate",
-		Short: "apply the read model's schema migrations",
+		Short: "apply the read model's schema migrations; on a fresh database, create the county and its administrator",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if db == "" {
 				return errors.New("--db (MZFLOW_DB) is required")
+			}
+			if (county == "") != (countyName == "") {
+				return errors.New("--county and --county-name (MZFLOW_COUNTY, MZFLOW_COUNTY_NAME) go together")
+			}
+			if county != "" && (len(county) != 6 || strings.Trim(county, "0123456789") != "") {
+				return fmt.Errorf("--county %q: a county's division code has 6 digits (GB/T 2260)", county)
+			}
+			if adminPassword != "" && len([]rune(adminPassword)) < 8 {
+				return errors.New("--admin-password (MZFLOW_ADMIN_PASSWORD): at least 8 characters")
 			}
 			st, err := store.Open(db)
 			if err != nil {
@@ -236,9 +248,46 @@ func migrateCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "schema at version %d\n", v)
-			return nil
+			if county == "" {
+				return nil
+			}
+			return initCounty(cmd, st, county, countyName, adminPassword)
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "database: mysql:USER:PASS@tcp(HOST:3306)/DB or sqlite:PATH")
+	cmd.Flags().StringVar(&county, "county", "", "on a database without a county: its 6-digit division code (e.g. 349901)")
+	cmd.Flags().StringVar(&countyName, "county-name", "", "the county's name (e.g. 示范县), with --county")
+	cmd.Flags().StringVar(&adminPassword, "admin-password", "", "the first administrator's password (user admin); generated and printed once when empty")
 	return cmd
+}
+
+// initCounty creates the county and its first administrator on a database that has no
+// county yet; on any later run it says so and changes nothing.
+func initCounty(cmd *cobra.Command, st *store.Store, code, name, password string) error {
+	generated := password == ""
+	if generated {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		password = base64.RawURLEncoding.EncodeToString(b)
+	}
+	hash, err := api.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	created, err := st.InitCounty(cmd.Context(), code, name, hash, time.Now())
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	switch {
+	case !created:
+		fmt.Fprintln(out, "county already set up: nothing changed")
+	case generated:
+		fmt.Fprintf(out, "county %s %s created with administrator admin, password %s (shown once: sign in and change it)\n", code, name, password)
+	default:
+		fmt.Fprintf(out, "county %s %s created with administrator admin\n", code, name)
+	}
+	return nil
 }

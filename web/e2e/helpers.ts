@@ -15,7 +15,7 @@ export const baseURL = (): string => {
 const errors = new WeakMap<Page, string[]>()
 
 /** A new browser session (its own cookies and storage) signed in as a demo user. */
-export async function signIn(browser: Browser, username: string): Promise<Page> {
+export async function signIn(browser: Browser, username: string, password = 'demo1234'): Promise<Page> {
   const ctx = await browser.newContext({
     baseURL: baseURL(),
     viewport: { width: 1366, height: 768 },
@@ -26,7 +26,7 @@ export async function signIn(browser: Browser, username: string): Promise<Page> 
   watchConsole(page)
   await page.goto('/login')
   await page.getByPlaceholder('请输入用户名').fill(username)
-  await page.getByPlaceholder('请输入密码').fill('demo1234')
+  await page.getByPlaceholder('请输入密码').fill(password)
   await page.getByRole('button', { name: '登录' }).click()
   await expect(page).toHaveURL(/\/tasks$/)
   await expect(page.getByTestId('user-name')).not.toBeEmpty()

@@ -10,6 +10,7 @@ export interface Org {
   code: string
   name: string
   level: 'county' | 'township' | 'village'
+  parent_id?: number
 }
 
 export interface User {
@@ -269,6 +270,12 @@ export const api = {
   markRead: (id: number) => request<unknown>('POST', `/notifications/${id}/read`, { body: {} }),
   rules: () => request<{ programs: ProgramRules[] }>('GET', '/admin/rules'),
   orgs: () => request<{ items: Org[] }>('GET', '/admin/orgs'),
+  createOrg: (body: { code: string; name: string; level: string; parent_code: string }) => request<Org>('POST', '/admin/orgs', { body }),
+  users: () => request<{ items: { user: User; active: boolean; created_at: string }[] }>('GET', '/admin/users'),
+  createUser: (body: { username: string; name: string; role: string; org_code: string; password: string }) =>
+    request<User>('POST', '/admin/users', { body }),
+  changePassword: (oldPassword: string, newPassword: string) =>
+    request<unknown>('POST', '/me/password', { body: { old_password: oldPassword, new_password: newPassword } }),
   calendarYear: (year: number) => request<CalendarYear>('GET', `/admin/calendar/${year}`),
 }
 
@@ -280,6 +287,11 @@ export async function refreshUnread(): Promise<void> {
 }
 
 let townshipList: Promise<Org[]> | null = null
+
+/** Forgets the cached townships (after the administrator adds one). */
+export function forgetTownships(): void {
+  townshipList = null
+}
 
 /** The county's townships, fetched once per page load (they change rarely). */
 export function townships(): Promise<Org[]> {
