@@ -364,6 +364,30 @@ func taskFixture(t *testing.T, st *store.Store, now time.Time) {
 	}
 }
 
+// TestListTotalsCapped: past maxTotal matching rows a list's total stops at maxTotal
+// (counting never reads more), and pages beyond it still load.
+func TestListTotalsCapped(t *testing.T) {
+	now := time.Date(2026, 4, 20, 10, 0, 0, 0, cst)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		defer store.SetMaxTotal(3)()
+		taskFixture(t, st, now)
+		cs, total, err := st.ListCases(t.Context(), store.CaseFilter{Page: 3, PageSize: 2})
+		if err != nil || total != 3 || len(cs) != 2 {
+			t.Errorf("ListCases page 3 of 2 = %d cases total %d (%v), want 2 cases total 3", len(cs), total, err)
+		}
+		for page, want := range map[int][]string{3: {"t1", "t4"}, 4: {"t6"}} {
+			ts, total, err := st.ListTasks(t.Context(), store.TaskFilter{Page: page, PageSize: 2})
+			if ids := taskIDs(ts); err != nil || total != 3 || !slices.Equal(ids, want) {
+				t.Errorf("ListTasks page %d of 2 = %v total %d (%v), want %v total 3", page, ids, total, err, want)
+			}
+		}
+		ts, total, err := st.ListTasks(t.Context(), store.TaskFilter{Status: store.TaskOpen, Role: mzflow.RoleTownshipClerk, OrgCode: townYL})
+		if ids := taskIDs(ts); err != nil || total != 2 || !slices.Equal(ids, []string{"t7", "t1"}) {
+			t.Errorf("ListTasks of a short inbox = %v total %d (%v), want [t7 t1] total 2 (exact below the cap)", ids, total, err)
+		}
+	})
+}
+
 func TestListTasks(t *testing.T) {
 	now := time.Date(2026, 4, 20, 10, 0, 0, 0, cst)
 	tests := []struct {
@@ -386,6 +410,9 @@ func TestListTasks(t *testing.T) {
 		{"overdue with township YL", store.TaskFilter{Overdue: true, Now: now, TownshipCode: townYL}, []string{"t2", "t7"}, 2},
 		{"overdue done tasks is empty", store.TaskFilter{Overdue: true, Now: now, Status: store.TaskDone}, []string{}, 0},
 		{"page 2 of size 2", store.TaskFilter{Status: store.TaskOpen, Page: 2, PageSize: 2}, []string{"t7", "t1"}, 5},
+		{"a page across the tasks without due date", store.TaskFilter{Page: 2, PageSize: 3}, []string{"t7", "t1", "t4"}, 7},
+		{"a page of only tasks without due date", store.TaskFilter{Page: 3, PageSize: 3}, []string{"t6"}, 7},
+		{"a page past the end is empty", store.TaskFilter{Page: 4, PageSize: 3}, []string{}, 7},
 		{"negative page size is the default", store.TaskFilter{Status: store.TaskOpen, PageSize: -1}, []string{"t3", "t2", "t7", "t1", "t4"}, 5},
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {

@@ -178,3 +178,22 @@ func isDuplicate(err error) bool {
 	// modernc.org/sqlite reports "constraint failed: UNIQUE constraint failed: ...".
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
+
+// Traced returns a Store on the same connections that tells record every SQL statement
+// it runs, with its values inlined, so benchmarks can print the query plans of what a
+// request really runs.
+func (s *Store) Traced(record func(sql string)) *Store {
+	return &Store{db: s.db.Session(&gorm.Session{Logger: sqlRecorder(record)}), dialect: s.dialect}
+}
+
+// sqlRecorder is a gorm logger that passes each statement to a function and logs nothing.
+type sqlRecorder func(sql string)
+
+func (r sqlRecorder) LogMode(logger.LogLevel) logger.Interface    { return r }
+func (sqlRecorder) Info(context.Context, string, ...interface{})  {}
+func (sqlRecorder) Warn(context.Context, string, ...interface{})  {}
+func (sqlRecorder) Error(context.Context, string, ...interface{}) {}
+func (r sqlRecorder) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
+	sql, _ := fc()
+	r(sql)
+}

@@ -30,7 +30,7 @@ type TaskFilter struct {
 }
 
 // ListTasks lists a page of tasks, due_at ascending (NULLs last), then id, with the total
-// number of matching tasks.
+// number of matching tasks (at most maxTotal).
 func (s *Store) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int64, error) {
 	offset, limit := pageBounds(f.Page, f.PageSize)
 	// Status first, then role and organisation or township: the column order of
@@ -59,18 +59,39 @@ func (s *Store) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int64, err
 		}
 		return db
 	}
-	var total int64
-	if err := s.db.WithContext(ctx).Model(&Task{}).Scopes(scope).Count(&total).Error; err != nil {
+	total, capped, err := s.countUpTo(ctx, s.db.WithContext(ctx).Model(&Task{}).Scopes(scope))
+	if err != nil {
 		return nil, 0, translate(err, "任务")
 	}
 	ts := []Task{}
-	if total == 0 || int64(offset) >= total {
+	if !capped && int64(offset) >= total {
 		return ts, total, nil
 	}
-	err := s.db.WithContext(ctx).Scopes(scope).
-		Order("CASE WHEN due_at IS NULL THEN 1 ELSE 0 END").Order("due_at").Order("id").
-		Offset(offset).Limit(limit).Find(&ts).Error
-	return ts, total, translate(err, "任务")
+	// "NULLs last" as one ORDER BY (CASE WHEN due_at IS NULL ...) cannot walk an index and
+	// sorts every matching row: thousands for a busy inbox of a large county. Two queries
+	// instead, each in the order of its index ((status, role, org_code, due_at) + id): the
+	// tasks with a due time, then, when the page reaches past them, those without.
+	if err := s.db.WithContext(ctx).Scopes(scope).Where("due_at IS NOT NULL").
+		Order("due_at").Order("id").Offset(offset).Limit(limit).Find(&ts).Error; err != nil {
+		return nil, 0, translate(err, "任务")
+	}
+	if len(ts) == limit {
+		return ts, total, nil
+	}
+	// The page ends the tasks with a due time: offset+len(ts) of them, or, when the page
+	// starts beyond them, as many as a count finds.
+	dated := int64(offset + len(ts))
+	if len(ts) == 0 {
+		if err := s.db.WithContext(ctx).Model(&Task{}).Scopes(scope).Where("due_at IS NOT NULL").Count(&dated).Error; err != nil {
+			return nil, 0, translate(err, "任务")
+		}
+	}
+	var rest []Task
+	if err := s.db.WithContext(ctx).Scopes(scope).Where("due_at IS NULL").
+		Order("id").Offset(max(0, offset+len(ts)-int(dated))).Limit(limit - len(ts)).Find(&rest).Error; err != nil {
+		return nil, 0, translate(err, "任务")
+	}
+	return append(ts, rest...), total, nil
 }
 
 // TownshipTasks counts a township's open tasks and how many of them are past due.
