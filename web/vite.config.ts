@@ -25,5 +25,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    // Element Plus's per-component style imports are CSS files Node cannot load: let
+    // Vite handle the package in component tests.
+    server: { deps: { inline: ['element-plus'] } },
   },
 })
