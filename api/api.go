@@ -131,8 +131,8 @@ func New(d Deps) http.Handler {
 	admin.GET("/calendar/:year", cal.year)
 	admin.PUT("/calendar/:year", allow(mzflow.RoleAdmin), cal.setYear)
 	admin.GET("/rules", allow(mzflow.RoleAdmin, mzflow.RoleSupervisor), rh.list)
-	admin.GET("/orgs", (&orgHandler{store: d.Store}).list)
 	ah := &adminHandler{store: d.Store, now: d.Now}
+	admin.GET("/orgs", ah.listOrgs)
 	admin.POST("/orgs", allow(mzflow.RoleAdmin), ah.createOrg)
 	admin.GET("/users", allow(mzflow.RoleAdmin), ah.listUsers)
 	admin.POST("/users", allow(mzflow.RoleAdmin), ah.createUser)

@@ -157,6 +157,10 @@ func parseBirthDate(s string) (time.Time, bool) {
 	return t, true
 }
 
+// WithCheckChar completes 17 digits (division, birth date, sequence) into an 18-digit ID
+// number, for tests and seed data that need valid numbers.
+func WithCheckChar(id17 string) string { return id17 + string(checkChar(id17)) }
+
 // checkChar computes the ISO 7064 MOD 11-2 check character of 17 digits.
 func checkChar(id17 string) byte {
 	s := 0

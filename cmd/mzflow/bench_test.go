@@ -24,6 +24,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mzflow/mzflow/privacy"
+	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
 )
 
@@ -143,11 +144,7 @@ func benchID() string {
 	n := benchSeq.Add(1)
 	birth := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n/1000))
 	id17 := fmt.Sprintf("110105%s%03d", birth.Format("20060102"), n%1000)
-	sum := 0
-	for i, w := range [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2} {
-		sum += int(id17[i]-'0') * w
-	}
-	return id17 + string("10X98765432"[sum%11])
+	return rules.WithCheckChar(id17)
 }
 
 // prepare runs fn for 0..n-1 on a few goroutines, so untimed set-up of hundreds of

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mzflow/mzflow/api"
+	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
 	"github.com/mzflow/mzflow/store/storetest"
 )
@@ -216,12 +217,7 @@ func seedFaultDB(t *testing.T, ctx context.Context, dsn string) {
 func faultIDNumber(i int) string {
 	birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*37)
 	id17 := "110105" + birth.Format("20060102") + fmt.Sprintf("%03d", i%1000)
-	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for k, w := range weights {
-		sum += int(id17[k]-'0') * w
-	}
-	return id17 + string("10X98765432"[sum%11])
+	return rules.WithCheckChar(id17)
 }
 
 // --- processes ---

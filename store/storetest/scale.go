@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/rules"
@@ -57,14 +54,7 @@ type Scale struct {
 // of open tasks overdue; submission dates spread over five years before ScaleNow.
 func ScaleMySQL(tb testing.TB, label string, cases int, passwordHash string, hash func(string) string) *Scale {
 	tb.Helper()
-	dsn := strings.TrimPrefix(strings.TrimSpace(os.Getenv(EnvMySQLDSN)), "mysql:")
-	if dsn == "" {
-		tb.Skip(EnvMySQLDSN + " not set")
-	}
-	cfg, err := gomysql.ParseDSN(dsn)
-	if err != nil {
-		tb.Fatalf("storetest: %s: %v", EnvMySQLDSN, err)
-	}
+	cfg := serverConfig(tb)
 	ctx := context.Background()
 	name := "mzflow_scale_" + label
 	admin := cfg.Clone()
@@ -334,12 +324,7 @@ func scaleName(r *rand.Rand) string {
 func scaleIDNumber(i int) string {
 	birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000)
 	id17 := "340101" + birth.Format("20060102") + fmt.Sprintf("%03d", i%1000)
-	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for k, w := range weights {
-		sum += int(id17[k]-'0') * w
-	}
-	return id17 + string("10X98765432"[sum%11])
+	return rules.WithCheckChar(id17)
 }
 
 type scaleStep struct {

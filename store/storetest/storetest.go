@@ -68,20 +68,7 @@ func MySQL(t testing.TB) *store.Store {
 // database is dropped at cleanup, after anything registered later has stopped.
 func MySQLDSN(t testing.TB) string {
 	t.Helper()
-	dsn := strings.TrimPrefix(strings.TrimSpace(os.Getenv(EnvMySQLDSN)), "mysql:")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("storetest: %s not set; under CI the MySQL tests must run", EnvMySQLDSN)
-		}
-		t.Skip(EnvMySQLDSN + " not set")
-	}
-	cfg, err := gomysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatalf("storetest: %s is not a go-sql-driver DSN (user:pass@tcp(host:port)/db): %v", EnvMySQLDSN, err)
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = 5 * time.Second // fail fast when the server is down
-	}
+	cfg := serverConfig(t)
 
 	// An administrative connection without a database, to create and drop the test's own.
 	admin := cfg.Clone()
@@ -113,6 +100,27 @@ func MySQLDSN(t testing.TB) string {
 
 	cfg.DBName = name
 	return "mysql:" + cfg.FormatDSN()
+}
+
+// serverConfig is the MySQL server of EnvMySQLDSN. Unset, it skips the test on a
+// developer's machine and fails it under CI, where the MySQL tests must run.
+func serverConfig(tb testing.TB) *gomysql.Config {
+	tb.Helper()
+	dsn := strings.TrimPrefix(strings.TrimSpace(os.Getenv(EnvMySQLDSN)), "mysql:")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("storetest: %s not set; under CI the MySQL tests must run", EnvMySQLDSN)
+		}
+		tb.Skip(EnvMySQLDSN + " not set")
+	}
+	cfg, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		tb.Fatalf("storetest: %s is not a go-sql-driver DSN (user:pass@tcp(host:port)/db): %v", EnvMySQLDSN, err)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second // fail fast when the server is down
+	}
+	return cfg
 }
 
 // Each runs f as the subtests "sqlite" and "mysql", each with a fresh migrated store.

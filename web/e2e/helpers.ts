@@ -1,6 +1,7 @@
 // Shared steps of the browser tests: a signed-in browser session per demo user, ID
 // numbers with a valid check digit, and the last-page screenshot with a check that the
 // page logged no errors.
+import { checkChar } from '../src/idnumber'
 import { expect, selectors, type Browser, type Locator, type Page } from '@playwright/test'
 
 // The page marks what tests look for with data-test attributes.
@@ -61,9 +62,7 @@ export async function finish(page: Page, name: string): Promise<void> {
 /** A valid 18-digit resident ID number (GB 11643 check digit) born on birth (YYYYMMDD). */
 export function idNumber(birth: string, seq: number, division = '110105'): string {
   const body = division + birth + String(seq).padStart(3, '0')
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const sum = [...body].reduce((s, ch, i) => s + Number(ch) * weights[i], 0)
-  return body + '10X98765432'[sum % 11]
+  return body + checkChar(body)
 }
 
 /** Types into the input of a decision field (data-test="f-NAME") and leaves it, as a user would. */
