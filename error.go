@@ -25,6 +25,7 @@ const (
 	CodeCommentRequired    Code = "comment_required"      // 422
 	CodeRuleViolation      Code = "rule_violation"        // 422
 	CodeTooManyAttempts    Code = "too_many_attempts"     // 429
+	CodeCaseBusy           Code = "case_busy"             // 429: too many requests on one case at once; retry after a moment
 	CodeUnavailable        Code = "unavailable"           // 503: Temporal or the database is down
 	CodeInternal           Code = "internal"              // 500
 )

@@ -125,6 +125,7 @@ type EventRow struct {
 // NoticeRow asks to notify every active user of a role in an organisation, or one user.
 type NoticeRow struct {
 	Key     string
+	Seq     int // the timeline event it goes with
 	Kind    string
 	Role    mzflow.Role
 	OrgCode string
@@ -155,9 +156,15 @@ type ProjectInput struct {
 	PayFrom           string
 	SpotCheck         bool
 	LastSeq           int
-	Tasks             []TaskRow
-	Events            []EventRow
-	Notices           []NoticeRow
+	// Revision orders projections of one case (store.Projection); FromSeq says that the
+	// events and notices after it, up to LastSeq, are exactly those given; TaskSeq is the
+	// number of the last task the workflow opened.
+	Revision int64
+	FromSeq  int
+	TaskSeq  int
+	Tasks    []TaskRow
+	Events   []EventRow
+	Notices  []NoticeRow
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -177,8 +184,40 @@ func idPtr(id int64) *int64 {
 
 // Project writes a case's state to the read model in one transaction. It is idempotent
 // (upserts keyed by case and task ID, events by case and sequence, notifications by a
-// dedup key), so a retry after a crash writes nothing twice.
+// dedup key), so a retry after a crash writes nothing twice; and it converges (see
+// store.Projection), so what an uncommitted workflow task wrote is replaced.
 func (a *Activities) Project(ctx context.Context, in ProjectInput) error {
+	p, err := a.projection(ctx, in)
+	if err != nil {
+		return err
+	}
+	return a.Store.ApplyProjection(ctx, p)
+}
+
+// Diff reports how the read model of a case differs from what its workflow answered to
+// the state query (store.DiffProjection); Reproject also writes that answer over it, for
+// a finished case (store.Reproject). Neither is called from workflows: the read-model
+// check and mzflow reproject (package worker) run them.
+func (a *Activities) Diff(ctx context.Context, in ProjectInput) ([]string, error) {
+	p, err := a.projection(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return a.Store.DiffProjection(ctx, p)
+}
+
+// Reproject: see Diff.
+func (a *Activities) Reproject(ctx context.Context, in ProjectInput) ([]string, error) {
+	p, err := a.projection(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return a.Store.Reproject(ctx, p)
+}
+
+// projection turns a workflow's projection into read-model rows: one notification per
+// user of a notice's role and organisation.
+func (a *Activities) projection(ctx context.Context, in ProjectInput) (*store.Projection, error) {
 	p := &store.Projection{Case: store.Case{
 		ID: in.CaseID, WorkflowID: in.WorkflowID, Program: in.Program, Category: in.Category,
 		Status: in.Status, Step: in.Step, TownshipCode: in.TownshipCode, Village: in.Village,
@@ -187,8 +226,8 @@ func (a *Activities) Project(ctx context.Context, in ProjectInput) error {
 		HouseholdSize: in.Applicant.HouseholdSize, Urgent: in.Urgent, RelatedToStaff: in.RelatedToStaff,
 		HouseholdCategory: in.HouseholdCategory, SubmittedAt: in.SubmittedAt.UTC(), DueAt: timePtr(in.DueAt),
 		DecidedAt: timePtr(in.DecidedAt), Outcome: in.Outcome, PayFrom: in.PayFrom, SpotCheck: in.SpotCheck,
-		LastSeq: in.LastSeq, UpdatedAt: a.Now().UTC(),
-	}}
+		LastSeq: in.LastSeq, Revision: in.Revision, UpdatedAt: a.Now().UTC(),
+	}, FromSeq: in.FromSeq, TaskSeq: in.TaskSeq}
 	if in.AmountMonthly > 0 {
 		amt := in.AmountMonthly
 		p.Case.AmountMonthly = &amt
@@ -215,7 +254,7 @@ func (a *Activities) Project(ctx context.Context, in ProjectInput) error {
 		if n.UserID == 0 {
 			users, err := a.Store.UsersByRole(ctx, n.Role, n.OrgCode)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			ids = ids[:0]
 			for _, u := range users {
@@ -224,9 +263,9 @@ func (a *Activities) Project(ctx context.Context, in ProjectInput) error {
 		}
 		for _, id := range ids {
 			p.Notifications = append(p.Notifications, store.Notification{
-				DedupKey: fmt.Sprintf("%s/%s/%d", in.CaseID, n.Key, id), UserID: id, Kind: n.Kind,
+				DedupKey: fmt.Sprintf("%s/%s/%d", in.CaseID, n.Key, id), Seq: n.Seq, UserID: id, Kind: n.Kind,
 				CaseID: in.CaseID, TaskID: n.TaskID, Text: n.Text, CreatedAt: a.Now().UTC()})
 		}
 	}
-	return a.Store.ApplyProjection(ctx, p)
+	return p, nil
 }

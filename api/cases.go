@@ -57,6 +57,8 @@ type caseHandler struct {
 	now     func() time.Time
 	// county is the county's division code (the org of county roles).
 	county string
+	// slots bounds this process's updates in flight per workflow (update).
+	slots updateSlots
 }
 
 type applicantRequest struct {
@@ -147,7 +149,7 @@ func (h *caseHandler) create(c *gin.Context) {
 	// open case (in progress, or approved and waiting for its re-check), or this very
 	// request started before a crash, which then simply completes.
 	var res workflows.UpdateResult
-	if err := update(ctx, h.wf, wfID, workflows.UpdateSync, "", nil, &res); err != nil {
+	if err := update(ctx, h.wf, &h.slots, wfID, workflows.UpdateSync, "", nil, &res); err != nil {
 		fail(c, err)
 		return
 	}
@@ -410,7 +412,7 @@ func (h *caseHandler) caseUpdate(name string) gin.HandlerFunc {
 		if name == workflows.UpdateObject {
 			arg = workflows.ObjectInput{Content: strings.TrimSpace(body.Content), Reporter: body.Reporter, Actor: actor}
 		}
-		if err := update(c.Request.Context(), h.wf, cs.WorkflowID, name, idempotencyID(c, name), arg, nil); err != nil {
+		if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, name, idempotencyID(c, name), arg, nil); err != nil {
 			fail(c, err)
 			return
 		}
@@ -426,7 +428,7 @@ func (h *caseHandler) reveal(c *gin.Context) {
 		return
 	}
 	arg := workflows.ReasonInput{Reason: "查看完整身份证号码", Actor: actorOf(principalOf(c))}
-	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateReveal, "", arg, nil); err != nil {
+	if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, workflows.UpdateReveal, "", arg, nil); err != nil {
 		if mzflow.ErrorCode(err) != mzflow.CodeConflict {
 			fail(c, err)
 			return

@@ -27,6 +27,7 @@ var statusOf = map[mzflow.Code]int{
 	mzflow.CodeCommentRequired:    http.StatusUnprocessableEntity,
 	mzflow.CodeRuleViolation:      http.StatusUnprocessableEntity,
 	mzflow.CodeTooManyAttempts:    http.StatusTooManyRequests,
+	mzflow.CodeCaseBusy:           http.StatusTooManyRequests,
 	mzflow.CodeUnavailable:        http.StatusServiceUnavailable,
 	mzflow.CodeInternal:           http.StatusInternalServerError,
 }
@@ -60,8 +61,11 @@ func renderErrors(log *slog.Logger) gin.HandlerFunc {
 			log.Error("request failed", "request_id", requestID(c), "method", c.Request.Method,
 				"route", c.FullPath(), "err", err)
 		}
-		if code == mzflow.CodeUnavailable {
+		switch code {
+		case mzflow.CodeUnavailable:
 			c.Header("Retry-After", "5")
+		case mzflow.CodeCaseBusy:
+			c.Header("Retry-After", "2")
 		}
 		c.JSON(status, gin.H{"error": body, "request_id": requestID(c)})
 	}

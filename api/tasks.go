@@ -74,7 +74,7 @@ func (h *caseHandler) decide(c *gin.Context) {
 	}
 	in := workflows.DecideInput{TaskID: t.ID, Outcome: strings.TrimSpace(req.Outcome), Comment: strings.TrimSpace(req.Comment),
 		Data: req.Data, Actor: actorOf(principalOf(c)), RequestID: requestID(c)}
-	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateDecide, idempotencyID(c, "decide/"+t.ID), in, nil); err != nil {
+	if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, workflows.UpdateDecide, idempotencyID(c, "decide/"+t.ID), in, nil); err != nil {
 		fail(c, err)
 		return
 	}
@@ -88,7 +88,7 @@ func (h *caseHandler) claim(c *gin.Context) {
 		return
 	}
 	in := workflows.ClaimInput{TaskID: t.ID, Actor: actorOf(principalOf(c))}
-	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateClaim, "", in, nil); err != nil {
+	if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, workflows.UpdateClaim, "", in, nil); err != nil {
 		fail(c, err)
 		return
 	}
@@ -118,7 +118,7 @@ func (h *caseHandler) reassign(c *gin.Context) {
 		return
 	}
 	in := workflows.ReassignInput{TaskID: t.ID, UserID: u.ID, Name: u.Name, Reason: strings.TrimSpace(req.Reason), Actor: actorOf(principalOf(c))}
-	if err := update(c.Request.Context(), h.wf, cs.WorkflowID, workflows.UpdateReassign, "", in, nil); err != nil {
+	if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, workflows.UpdateReassign, "", in, nil); err != nil {
 		fail(c, err)
 		return
 	}

@@ -24,11 +24,17 @@ type Workflows interface {
 // API answers 503 and the client may retry with the same Idempotency-Key.
 const updateTimeout = 30 * time.Second
 
-// update sends an update to a case's workflow and waits for its result. Refusals by the
-// workflow's validators come back as *mzflow.Error with the validator's code.
-func update(ctx context.Context, wf Workflows, workflowID, name, updateID string, arg any, out any) error {
+// update sends an update to a case's workflow and waits for its result, holding one of
+// the workflow's update slots meanwhile. Refusals by the workflow's validators come back
+// as *mzflow.Error with the validator's code; case_busy when no slot frees up.
+func update(ctx context.Context, wf Workflows, slots *updateSlots, workflowID, name, updateID string, arg any, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
+	release, err := slots.acquire(ctx, workflowID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	h, err := wf.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflowID, UpdateName: name, UpdateID: updateID,
 		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -64,6 +70,12 @@ func temporalError(err error) error {
 	var deadline *serviceerror.DeadlineExceeded
 	if errors.As(err, &updTimeout) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return &mzflow.Error{Code: mzflow.CodeUnavailable, Message: "流程引擎繁忙或不可用，请稍后重试", Err: err}
+	}
+	// The server's in-flight limit (history.maxInFlightUpdates) reached despite the
+	// slots: more API processes than the limit allows for.
+	var exhausted *serviceerror.ResourceExhausted
+	if errors.As(err, &exhausted) {
+		return &mzflow.Error{Code: mzflow.CodeCaseBusy, Message: "该申请正在处理其他操作，请稍后重试", Err: err}
 	}
 	var unavail *serviceerror.Unavailable
 	if errors.As(err, &unavail) {

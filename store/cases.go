@@ -18,18 +18,22 @@ import (
 // people, and its deadline counts.
 var openStatuses = []mzflow.CaseStatus{mzflow.StatusInProgress, mzflow.StatusAwaitingMaterials}
 
-// ApplyProjection writes a projection in one transaction, idempotently: upsert the case by ID (all columns),
-// upsert each task by ID (all columns), insert timeline events ignoring a duplicate (case_id, seq), insert
-// notifications ignoring a duplicate dedup_key. Applying the same projection twice = once. Use gorm clause.OnConflict
-// (works on SQLite and MySQL). Times stored in UTC.
+// ApplyProjection writes a projection in one transaction, converging to it (Projection
+// says what is replaced and removed). Times are stored in UTC.
 //
 // p is not modified. A task or event with an empty CaseID takes the case's ID; a task with
 // an empty Program, TownshipCode or ApplicantName takes the case's. Event and notification
 // IDs are assigned by the database (the given ones are ignored): their identity is
 // (case_id, seq) and dedup_key.
 func (s *Store) ApplyProjection(ctx context.Context, p *Projection) error {
+	_, err := s.applyProjection(ctx, p)
+	return err
+}
+
+// applyProjection is ApplyProjection; applied is false when a newer revision was there.
+func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied bool, err error) {
 	if p == nil || p.Case.ID == "" {
-		return errors.New("projection: case ID is empty")
+		return false, errors.New("projection: case ID is empty")
 	}
 	c := p.Case
 	utcCase(&c)
@@ -52,6 +56,7 @@ func (s *Store) ApplyProjection(ctx context.Context, p *Projection) error {
 		t.DecidedAt = utcPtr(t.DecidedAt)
 		tasks[i] = t
 	}
+	lastSeq := c.LastSeq
 	events := make([]TimelineEvent, len(p.Events))
 	for i, e := range p.Events {
 		e.ID = 0
@@ -60,24 +65,44 @@ func (s *Store) ApplyProjection(ctx context.Context, p *Projection) error {
 		}
 		e.At = e.At.UTC()
 		events[i] = e
+		lastSeq = max(lastSeq, e.Seq)
 	}
 	notes := make([]Notification, len(p.Notifications))
+	keys := make([]string, len(p.Notifications))
 	for i, n := range p.Notifications {
 		n.ID = 0
 		n.CreatedAt = n.CreatedAt.UTC()
 		n.ReadAt = utcPtr(n.ReadAt)
-		notes[i] = n
+		notes[i], keys[i] = n, n.DedupKey
 	}
 
 	caseCols, err := s.updateColumns(&Case{})
 	if err != nil {
-		return err
+		return false, err
 	}
 	taskCols, err := s.updateColumns(&Task{})
 	if err != nil {
-		return err
+		return false, err
+	}
+	eventCols, err := s.updateColumns(&TimelineEvent{})
+	if err != nil {
+		return false, err
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The case row is locked first, so two projections of one case apply one after
+		// the other (SQLite's transactions take the write lock at BEGIN already).
+		q := tx.Model(&Case{}).Select("revision").Where("id = ?", c.ID)
+		if s.dialect == "mysql" {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var revs []int64
+		if err := q.Pluck("revision", &revs).Error; err != nil {
+			return err
+		}
+		if len(revs) > 0 && revs[0] > c.Revision && !p.Force {
+			return nil // a later workflow task has projected already: this one is stale
+		}
+		applied = true
 		if err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns(caseCols),
@@ -92,25 +117,58 @@ func (s *Store) ApplyProjection(ctx context.Context, p *Projection) error {
 				return err
 			}
 		}
+		if p.TaskSeq > 0 {
+			if err := removeTasksAfter(tx, c.ID, p.TaskSeq); err != nil {
+				return err
+			}
+		}
 		if len(events) > 0 {
 			if err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "case_id"}, {Name: "seq"}},
-				DoNothing: true,
+				DoUpdates: clause.AssignmentColumns(eventCols),
 			}).Create(&events).Error; err != nil {
 				return err
 			}
 		}
+		if err := tx.Where("case_id = ? AND seq > ?", c.ID, lastSeq).Delete(&TimelineEvent{}).Error; err != nil {
+			return err
+		}
 		if len(notes) > 0 {
+			// Read or not, a notification keeps when it was first written and read.
 			if err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "dedup_key"}},
-				DoNothing: true,
+				DoUpdates: clause.AssignmentColumns([]string{"seq", "user_id", "kind", "case_id", "task_id", "text"}),
 			}).Create(&notes).Error; err != nil {
 				return err
 			}
 		}
-		return nil
+		gone := tx.Where("case_id = ? AND seq > ?", c.ID, p.FromSeq)
+		if len(keys) > 0 {
+			gone = gone.Where("dedup_key NOT IN ?", keys)
+		}
+		return gone.Delete(&Notification{}).Error
 	})
-	return translate(err, "申请")
+	return applied, translate(err, "申请")
+}
+
+// removeTasksAfter deletes the tasks of a case numbered after n: a workflow numbers its
+// tasks "<case>-1", "<case>-2", …, so those were opened by an attempt that never
+// committed. IDs of another shape are left alone.
+func removeTasksAfter(tx *gorm.DB, caseID string, n int) error {
+	var ids []string
+	if err := tx.Model(&Task{}).Where("case_id = ?", caseID).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	var gone []string
+	for _, id := range ids {
+		if k, ok := taskNumber(caseID, id); ok && k > n {
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	return tx.Where("id IN ?", gone).Delete(&Task{}).Error
 }
 
 // updateColumns names every column of model but the primary key: what an upsert replaces.

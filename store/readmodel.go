@@ -37,6 +37,7 @@ type Case struct {
 	PayFrom           string
 	SpotCheck         bool
 	LastSeq           int
+	Revision          int64 // the workflow revision this row was projected from (ApplyProjection)
 	UpdatedAt         time.Time
 }
 
@@ -90,6 +91,7 @@ type TimelineEvent struct {
 type Notification struct {
 	ID        int64 `gorm:"primaryKey"`
 	DedupKey  string
+	Seq       int // the timeline event it goes with; 0 for rows from before seqs were kept
 	UserID    int64
 	Kind      string // reminder, escalation, notice
 	CaseID    string
@@ -100,11 +102,24 @@ type Notification struct {
 }
 
 // Projection is what one projection activity writes, in one transaction: the case row,
-// the rows of the tasks that changed, the new timeline events and the notifications.
-// Applying the same projection twice leaves the database as applying it once.
+// the rows of its tasks, the timeline events and notifications recorded since the last
+// projection. Applying the same projection twice leaves the database as applying it once.
+//
+// A workflow task's projection can be written and the task then fail or be discarded
+// (a local activity writes before the server commits the task), and its retry may take
+// another path. So a projection describes state, and replaces what differs:
+//   - events by (case, seq); events after Case.LastSeq are removed;
+//   - tasks by ID; tasks numbered after TaskSeq (IDs "<case>-<n>") are removed;
+//   - notifications by dedup key; those of the case with a seq after FromSeq that are
+//     not in the projection are removed (a notification goes with its event's seq);
+//   - the whole projection is skipped when the case row holds a newer Case.Revision,
+//     unless Force is set (mzflow reproject, which writes what the workflow answers now).
 type Projection struct {
 	Case          Case
 	Tasks         []Task
 	Events        []TimelineEvent
 	Notifications []Notification
+	FromSeq       int  // the notifications after this seq are exactly Notifications
+	TaskSeq       int  // the number of the workflow's last task; 0: remove none
+	Force         bool // write even over a newer revision
 }

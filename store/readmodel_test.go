@@ -114,7 +114,8 @@ func TestApplyProjection(t *testing.T) {
 				Status: store.TaskOpen, CreatedAt: decided, DueAt: ptr(decided.Add(240 * time.Hour)), Notified: "[]"},
 		},
 		Events: []store.TimelineEvent{
-			// Seq 1 again with another comment: the first write stays.
+			// Seq 1 again with another comment: the projection describes state, so it
+			// replaces the first write (one from an uncommitted workflow task).
 			{Seq: 1, Type: "submitted", Step: mzflow.StepIntake, ActorName: "王芳", At: t0, Comment: "changed", Data: "{}"},
 			{Seq: 3, Type: "decided", Step: mzflow.StepIntake, ActorID: ptr(int64(7)), ActorName: "王芳",
 				ActorRole: mzflow.RoleTownshipClerk, At: decided, Comment: "材料齐全", Data: `{"outcome":"complete"}`},
@@ -194,7 +195,7 @@ func TestApplyProjection(t *testing.T) {
 			}
 			sameInstantUTC(t, "investigation CreatedAt", got.CreatedAt, decided)
 		})
-		t.Run("timeline keeps the first write of each seq in order", func(t *testing.T) {
+		t.Run("timeline takes the latest write of each seq, in order", func(t *testing.T) {
 			es, err := st.CaseTimeline(ctx, "C1")
 			if err != nil {
 				t.Fatalf("CaseTimeline: %v", err)
@@ -206,15 +207,15 @@ func TestApplyProjection(t *testing.T) {
 			if want := []int{1, 2, 3}; !slices.Equal(seqs, want) {
 				t.Fatalf("timeline seqs = %v, want %v", seqs, want)
 			}
-			if es[0].Comment != "" {
-				t.Errorf("event 1 comment = %q, want the first write's %q", es[0].Comment, "")
+			if es[0].Comment != "changed" {
+				t.Errorf("event 1 comment = %q, want the latest write's %q", es[0].Comment, "changed")
 			}
 			if es[2].Comment != "材料齐全" || es[2].ActorID == nil || *es[2].ActorID != 7 || es[2].ActorRole != mzflow.RoleTownshipClerk {
 				t.Errorf("event 3 = {%q actor %s %s}, want {材料齐全 actor 7 township_clerk}", es[2].Comment, fmtPtr(es[2].ActorID), es[2].ActorRole)
 			}
 			sameInstantUTC(t, "event 3 At", es[2].At, decided)
 		})
-		t.Run("notification keeps the first write of a dedup key", func(t *testing.T) {
+		t.Run("notification takes the latest text of a dedup key", func(t *testing.T) {
 			ns, _, err := st.Notifications(ctx, 1, false, 1, 20)
 			if err != nil {
 				t.Fatalf("Notifications: %v", err)
@@ -223,7 +224,7 @@ func TestApplyProjection(t *testing.T) {
 			for _, n := range ns {
 				texts[n.DedupKey] = n.Text
 			}
-			if got, want := texts["C1-intake-open-1"], "新任务：受理"; got != want {
+			if got, want := texts["C1-intake-open-1"], "changed"; got != want {
 				t.Errorf("text of C1-intake-open-1 = %q, want %q", got, want)
 			}
 		})

@@ -27,6 +27,12 @@ func Assistance(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 	r := &caseRun{in: in, mu: workflow.NewMutex(ctx)}
 	if in.State != nil {
 		r.st = in.State
+		// Everything of the earlier runs is in the read model (they flush before they
+		// continue as new); states from before the timeline was kept whole may still
+		// hand over unprojected events.
+		r.st.Timeline = append(r.st.Pending, r.st.Timeline...)
+		r.st.Pending = nil
+		r.st.RunStartSeq = r.st.Seq - len(r.st.Timeline)
 	} else {
 		r.st = &CaseState{Status: mzflow.StatusInProgress, SubmittedAt: workflow.Now(ctx)}
 	}
@@ -73,6 +79,7 @@ func Assistance(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 			}
 		}
 		r.st.Tasks = open
+		r.st.Timeline, r.st.Notices = nil, nil
 		next := in
 		next.State = r.st
 		return CaseResult{}, workflow.NewContinueAsNewError(done, AssistanceWorkflow, next)
@@ -336,8 +343,10 @@ func (r *caseRun) reject(ctx workflow.Context, d *Decision) error {
 	return r.notice(ctx, d.Comment)
 }
 
+// notice follows the event that ended the case (rejected, stopped): its notifications go
+// with that event.
 func (r *caseRun) notice(ctx workflow.Context, reasons string) error {
-	r.st.Notices = append(r.st.Notices, Notice{Key: "notice/" + r.st.Outcome, Kind: "notice",
+	r.notify(Notice{Key: "notice/" + r.st.Outcome, Kind: "notice",
 		Role: mzflow.RoleTownshipClerk, OrgCode: r.in.TownshipCode,
 		Text: sprintf("请向 %s 送达书面告知（%s）：%s", r.in.Applicant.Name, r.in.Program.Name(), reasons)})
 	_, err := r.human(ctx, mzflow.StepNotice, mzflow.RoleTownshipClerk, r.in.TownshipCode)
@@ -440,10 +449,10 @@ func (r *caseRun) watchOverall(ctx workflow.Context) {
 		if role.Township() {
 			org = r.in.TownshipCode
 		}
-		r.st.Notices = append(r.st.Notices, Notice{Key: sprintf("overall/escalation/%d", r.st.OverallLevel), Kind: "escalation",
+		r.event(ctx, "overall_escalated", r.st.Step, Actor{}, "", map[string]any{"level": r.st.OverallLevel, "notified_role": role, "org": org})
+		r.notify(Notice{Key: sprintf("overall/escalation/%d", r.st.OverallLevel), Kind: "escalation",
 			Role: role, OrgCode: org, Text: sprintf("【超过办理总时限·%d级】%s（%s）已超过 %s 的总时限", r.st.OverallLevel,
 				r.in.Applicant.Name, r.in.Program.Name(), r.limitName())})
-		r.event(ctx, "overall_escalated", r.st.Step, Actor{}, "", map[string]any{"level": r.st.OverallLevel, "notified_role": role, "org": org})
 		d, err := r.deadline(ctx, workflow.Now(ctx), r.in.Rules.EscalateEvery)
 		if err != nil {
 			return

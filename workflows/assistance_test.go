@@ -33,6 +33,7 @@ type harness struct {
 	cal   *calendar.Calendar
 	mu    sync.Mutex
 	last  activities.ProjectInput
+	all   []activities.ProjectInput // every projection, in order
 	evts  []activities.EventRow
 	notes []activities.NoticeRow
 	step  time.Duration // delay between scripted actions
@@ -65,7 +66,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h.env.OnActivity(acts.Project, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ProjectInput) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		h.last = in
+		h.last, h.all = in, append(h.all, in)
 		h.evts = append(h.evts, in.Events...)
 		h.notes = append(h.notes, in.Notices...)
 		return nil

@@ -23,6 +23,15 @@ const (
 	UpdateClaim     = "claim"
 	UpdateReassign  = "reassign"
 	UpdateReveal    = "reveal"
+	// QueryState answers the case as the workflow knows it, in the read model's shape
+	// (activities.ProjectInput with every event and notice of this run): the read model
+	// is checked against it and rebuilt from it.
+	QueryState = "state"
+	// UpdateReproject projects the whole of this run again, in a workflow task of its
+	// own: the read-model check sends it when the read model differs from the state
+	// query, so the rows an uncommitted workflow task left are replaced in order with
+	// every other projection (store.Projection's revision).
+	UpdateReproject = "reproject"
 	// UpdateSync does nothing but wait until the case's first projection is written, so
 	// the clerk who filed a case reads it at once.
 	UpdateSync = "sync"
@@ -130,6 +139,7 @@ type Event struct {
 // Notice asks the projection to tell every user of a role in an organisation.
 type Notice struct {
 	Key     string // unique per case: the projection turns it into one row per user
+	Seq     int    // the timeline event it goes with: the projection replaces a seq's notices as a whole
 	Kind    string // reminder, escalation, notice
 	Role    mzflow.Role
 	OrgCode string
@@ -162,10 +172,17 @@ type CaseState struct {
 	Seq            int // last timeline sequence number used
 	TaskSeq        int
 	Tasks          []*Task
-	Pending        []Event  // not yet projected
-	Notices        []Notice // not yet projected
-	ProjectedSeq   int      // the last timeline sequence number in the read model
-	Version        int      // bumped after every projection
+	// Timeline and Notices are this run's, projected or not: the state query returns them
+	// whole, so the read model can be rebuilt from the workflow (mzflow reproject). Those
+	// after ProjectedSeq are not in the read model yet.
+	Timeline     []Event
+	Notices      []Notice
+	ProjectedSeq int // the last timeline sequence number in the read model
+	RunStartSeq  int // the last sequence number of earlier runs (continue-as-new)
+	Version      int // bumped after every projection
+	// Pending is only in states handed over by continue-as-new before the timeline was
+	// kept whole; it is merged into Timeline when such a run starts.
+	Pending []Event `json:",omitempty"`
 }
 
 // Update inputs. Every update carries the actor the API authenticated.

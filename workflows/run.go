@@ -65,13 +65,33 @@ func (r *caseRun) event(ctx workflow.Context, typ string, step mzflow.Step, acto
 	if data != nil {
 		raw, _ = json.Marshal(data) //workflowcheck:ignore (encoding/json sorts map keys: deterministic)
 	}
-	r.st.Pending = append(r.st.Pending, Event{Seq: r.st.Seq, Type: typ, Step: step, Actor: actor,
+	r.st.Timeline = append(r.st.Timeline, Event{Seq: r.st.Seq, Type: typ, Step: step, Actor: actor,
 		At: workflow.Now(ctx), Comment: comment, Data: raw})
 }
 
-// project writes the case, its tasks, pending events and notices to the read model and
-// bumps the version that waiting update handlers look for.
-func (r *caseRun) project(ctx workflow.Context) error {
+// notify asks the next projection to tell people; it belongs to the event just recorded,
+// so a projection that replaces that event replaces its notifications too.
+func (r *caseRun) notify(n Notice) {
+	n.Seq = r.st.Seq
+	r.st.Notices = append(r.st.Notices, n)
+}
+
+// unprojected says whether something is recorded that the read model does not show yet.
+// Every notice goes with an event, so the sequence numbers tell.
+func (r *caseRun) unprojected() bool { return r.st.ProjectedSeq < r.st.Seq }
+
+// revision orders projections: the run (re-check cycles continue as new) in the high
+// bits, the history length at the start of this workflow task in the low ones. Every
+// projection of one workflow task carries the same revision, whichever attempt of that
+// task wrote it, so the attempt the server commits (which runs after a failed one) is
+// applied over it; a projection from an earlier task never overwrites a later one.
+func (r *caseRun) revision(ctx workflow.Context) int64 {
+	return int64(r.st.Cycle)<<32 | int64(workflow.GetInfo(ctx).GetCurrentHistoryLength())
+}
+
+// projection is the case in the read model's shape, with the events and notices after
+// from (up to the last one recorded): what the read model must hold in that range.
+func (r *caseRun) projection(ctx workflow.Context, from int) activities.ProjectInput {
 	in := activities.ProjectInput{
 		CaseID: r.in.CaseID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID,
 		Program: r.in.Program, Category: r.in.Category, TownshipCode: r.in.TownshipCode,
@@ -81,6 +101,7 @@ func (r *caseRun) project(ctx workflow.Context) error {
 		Status:            r.st.Status, Step: r.st.Step, SubmittedAt: r.st.SubmittedAt, DueAt: r.st.DueAt,
 		DecidedAt: r.st.DecidedAt, Outcome: r.st.Outcome, AmountMonthly: r.st.AmountMonthly,
 		PayFrom: r.st.PayFrom, SpotCheck: r.st.SpotCheck, LastSeq: r.st.Seq,
+		Revision: r.revision(ctx), FromSeq: from, TaskSeq: r.st.TaskSeq,
 	}
 	for _, t := range r.st.Tasks {
 		pt := activities.TaskRow{ID: t.ID, Step: t.Step, Role: t.Role, OrgCode: t.OrgCode, Status: t.Status,
@@ -91,18 +112,36 @@ func (r *caseRun) project(ctx workflow.Context) error {
 		}
 		in.Tasks = append(in.Tasks, pt)
 	}
-	for _, e := range r.st.Pending {
-		in.Events = append(in.Events, activities.EventRow{Seq: e.Seq, Type: e.Type, Step: e.Step,
-			ActorID: e.Actor.ID, ActorName: e.Actor.Name, ActorRole: e.Actor.Role, At: e.At,
-			Comment: e.Comment, Data: string(e.Data)})
+	for _, e := range r.st.Timeline {
+		if e.Seq > from {
+			in.Events = append(in.Events, activities.EventRow{Seq: e.Seq, Type: e.Type, Step: e.Step,
+				ActorID: e.Actor.ID, ActorName: e.Actor.Name, ActorRole: e.Actor.Role, At: e.At,
+				Comment: e.Comment, Data: string(e.Data)})
+		}
 	}
 	for _, n := range r.st.Notices {
-		in.Notices = append(in.Notices, activities.NoticeRow{Key: n.Key, Kind: n.Kind, Role: n.Role,
-			OrgCode: n.OrgCode, UserID: n.UserID, TaskID: n.TaskID, Text: n.Text})
+		if n.Seq > from {
+			in.Notices = append(in.Notices, activities.NoticeRow{Key: n.Key, Seq: n.Seq, Kind: n.Kind, Role: n.Role,
+				OrgCode: n.OrgCode, UserID: n.UserID, TaskID: n.TaskID, Text: n.Text})
+		}
 	}
-	// Events and notices added while the activity runs (by another coroutine or an
-	// update handler) are not in this batch: keep them for the next projection.
-	n, m := len(r.st.Pending), len(r.st.Notices)
+	return in
+}
+
+// project writes the case, its tasks, the events and notices recorded since the last
+// projection to the read model and bumps the version that waiting update handlers look
+// for. The write replaces what the read model holds after the last projection, so rows
+// an uncommitted attempt of a workflow task wrote are corrected, not kept.
+func (r *caseRun) project(ctx workflow.Context) error {
+	return r.projectFrom(ctx, r.st.ProjectedSeq)
+}
+
+// projectFrom projects the events and notices after seq from; the reproject update
+// projects the whole run.
+func (r *caseRun) projectFrom(ctx workflow.Context, from int) error {
+	// Events added while the activity runs (by another coroutine or an update handler)
+	// are after in.LastSeq: they go with the next projection.
+	in := r.projection(ctx, from)
 	// Version 1 projects in a local activity: the write is short and idempotent, and
 	// skipping the server round trips of a regular activity more than doubles decision
 	// throughput (make bench). Histories recorded before keep the regular activity.
@@ -115,10 +154,7 @@ func (r *caseRun) project(ctx workflow.Context) error {
 	if err := f.Get(ctx, nil); err != nil {
 		return err
 	}
-	if n > 0 {
-		r.st.ProjectedSeq = r.st.Pending[n-1].Seq
-	}
-	r.st.Pending, r.st.Notices = r.st.Pending[n:], r.st.Notices[m:]
+	r.st.ProjectedSeq = in.LastSeq
 	r.st.Version++
 	return nil
 }
@@ -167,6 +203,21 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		// The handler may run before the workflow has recorded anything: wait for the
 		// first projection (the case row and its first task).
 		return r.settle(ctx, func() bool { return r.st.Version > 0 })
+	}, func() error { return nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (activities.ProjectInput, error) {
+		return r.projection(ctx, r.st.RunStartSeq), nil
+	}); err != nil {
+		return err
+	}
+	if err := set(UpdateReproject, func(ctx workflow.Context) (UpdateResult, error) {
+		if err := r.mu.Lock(ctx); err != nil {
+			return UpdateResult{}, err
+		}
+		defer r.mu.Unlock()
+		err := r.projectFrom(ctx, r.st.RunStartSeq)
+		return UpdateResult{CaseID: r.in.CaseID, Version: r.st.Version}, err
 	}, func() error { return nil }); err != nil {
 		return err
 	}

@@ -126,13 +126,13 @@ func (r *caseRun) watch(ctx workflow.Context, t *Task) error {
 
 func (r *caseRun) remind(ctx workflow.Context, t *Task) {
 	t.Reminded = true
+	r.event(ctx, "reminder", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "due": t.DueDate})
 	text := sprintf("【即将到期】%s（%s）的「%s」将于 %s 到期", r.in.Applicant.Name, r.in.Program.Name(), t.Step.Name(), t.DueDate)
 	n := Notice{Key: t.ID + "/reminder", Kind: "reminder", Role: t.Role, OrgCode: t.OrgCode, TaskID: t.ID, Text: text}
 	if t.AssigneeID != 0 {
 		n.Role, n.OrgCode, n.UserID = "", "", t.AssigneeID
 	}
-	r.st.Notices = append(r.st.Notices, n)
-	r.event(ctx, "reminder", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "due": t.DueDate})
+	r.notify(n)
 }
 
 // escalate raises the task one level: level 1 tells the first role of the chain, level 2
@@ -150,10 +150,10 @@ func (r *caseRun) escalate(ctx workflow.Context, t *Task) error {
 	}
 	now := workflow.Now(ctx)
 	t.Notified = append(t.Notified, activities.Notified{Level: t.Level, Role: role, Org: org, At: now})
-	text := sprintf("【逾期督办·%d级】%s（%s）的「%s」已于 %s 到期未办", t.Level, r.in.Applicant.Name, r.in.Program.Name(), t.Step.Name(), t.DueDate)
-	r.st.Notices = append(r.st.Notices, Notice{Key: sprintf("%s/escalation/%d", t.ID, t.Level), Kind: "escalation",
-		Role: role, OrgCode: org, TaskID: t.ID, Text: text})
 	r.event(ctx, "escalated", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "level": t.Level, "notified_role": role, "org": org})
+	text := sprintf("【逾期督办·%d级】%s（%s）的「%s」已于 %s 到期未办", t.Level, r.in.Applicant.Name, r.in.Program.Name(), t.Step.Name(), t.DueDate)
+	r.notify(Notice{Key: sprintf("%s/escalation/%d", t.ID, t.Level), Kind: "escalation",
+		Role: role, OrgCode: org, TaskID: t.ID, Text: text})
 	next, err := r.deadline(ctx, now, r.in.Rules.EscalateEvery)
 	if err != nil {
 		return err
@@ -168,14 +168,14 @@ func (r *caseRun) escalate(ctx workflow.Context, t *Task) error {
 // flush projects pending changes (or always, with force) under the mutex that keeps
 // the main flow, parallel branches and update handlers from projecting at once.
 func (r *caseRun) flush(ctx workflow.Context, force bool) error {
-	if !force && len(r.st.Pending) == 0 && len(r.st.Notices) == 0 {
+	if !force && !r.unprojected() {
 		return nil
 	}
 	if err := r.mu.Lock(ctx); err != nil {
 		return err
 	}
 	defer r.mu.Unlock()
-	if !force && len(r.st.Pending) == 0 && len(r.st.Notices) == 0 {
+	if !force && !r.unprojected() {
 		return nil
 	}
 	return r.project(ctx)

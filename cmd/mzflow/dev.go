@@ -136,11 +136,17 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	}
 	defer tc.Close()
 
-	w := worker.New(tc, &activities.Activities{Store: st, Calendar: cal, Now: time.Now})
+	acts := &activities.Activities{Store: st, Calendar: cal, Now: time.Now}
+	w := worker.New(tc, acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
+	// One process: a crash takes the writer and the checker down together, so the look
+	// back need only span a restart; checks come soon after a write, for a demo's pace.
+	stopCheck := (&worker.Checker{Client: tc, Acts: acts, Store: st, Log: log, Now: time.Now,
+		Every: 5 * time.Second, Settle: 5 * time.Second, Lookback: time.Hour}).Start(ctx)
+	defer stopCheck()
 
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},

@@ -49,7 +49,7 @@ func newRoot() *cobra.Command {
 			return applyEnv(cmd.Flags())
 		},
 	}
-	root.AddCommand(devCmd(), apiCmd(), workerCmd(), migrateCmd(), versionCmd())
+	root.AddCommand(devCmd(), apiCmd(), workerCmd(), migrateCmd(), reprojectCmd(), versionCmd())
 	return root
 }
 

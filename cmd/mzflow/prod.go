@@ -37,6 +37,8 @@ type prodConfig struct {
 	temporal    string
 	namespace   string
 	temporalTLS temporalTLS
+	// keyFile is a key file to read when no key is given (mzflow reproject --data).
+	keyFile string
 }
 
 func (c *prodConfig) flags(cmd *cobra.Command) {
@@ -109,7 +111,7 @@ func (c *prodConfig) connect(ctx context.Context) (*conn, error) {
 	if cn.cal, err = loadCalendar(ctx, cn.st); err != nil {
 		return cn, err
 	}
-	if cn.keys, err = c.keys(""); err != nil {
+	if cn.keys, err = c.keys(c.keyFile); err != nil {
 		return cn, err
 	}
 	var mh client.MetricsHandler
@@ -183,11 +185,17 @@ func workerCmd() *cobra.Command {
 				return err
 			}
 			log := cn.log
-			w := worker.New(cn.tc, &activities.Activities{Store: cn.st, Calendar: cn.cal, Now: time.Now})
+			acts := &activities.Activities{Store: cn.st, Calendar: cn.cal, Now: time.Now}
+			w := worker.New(cn.tc, acts)
 			if err := w.Start(); err != nil {
 				return err
 			}
 			defer w.Stop()
+			// Every worker checks recent projections (worker.Checker); a worker that
+			// starts after an outage looks back a day, past any crash an operator sees.
+			stopCheck := (&worker.Checker{Client: cn.tc, Acts: acts, Store: cn.st, Log: log, Now: time.Now,
+				Every: 30 * time.Second, Settle: 30 * time.Second, Lookback: 24 * time.Hour}).Start(ctx)
+			defer stopCheck()
 			srv := &http.Server{Handler: metricsMux(cn.metrics), ReadHeaderTimeout: 10 * time.Second}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()

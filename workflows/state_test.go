@@ -1,0 +1,88 @@
+package workflows
+
+import (
+	"slices"
+	"testing"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/activities"
+)
+
+// TestStateQueryAndReproject: the state query answers the whole of this run in the read
+// model's shape (every event, every task with its decider), and the reproject update
+// projects exactly that again; every projection carries a revision no lower than the one
+// before, and says which events it is authoritative for.
+func TestStateQueryAndReproject(t *testing.T) {
+	h := newHarness(t, monday)
+	h.decide("1", clerkYL, OutcomeReturn, "材料不全", map[string]any{"missing_items": []string{"户口簿"}}, "")
+	h.update(UpdateMaterials, ReasonInput{Reason: "已补齐", Actor: clerkYL}, "")
+	h.decide("2", clerkYL, OutcomeComplete, "受理", nil, "")
+	var snap activities.ProjectInput
+	h.after(func() {
+		v, err := h.env.QueryWorkflow(QueryState)
+		if err != nil {
+			t.Fatalf("query %s: %v", QueryState, err)
+		}
+		if err := v.Get(&snap); err != nil {
+			t.Fatal(err)
+		}
+	})
+	var before int
+	h.after(func() {
+		before = len(h.all)
+		h.env.UpdateWorkflow(UpdateReproject, "reproject-1", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { t.Errorf("reproject rejected: %v", err) }, OnAccept: func() {},
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					t.Errorf("reproject: %v", err)
+				}
+			},
+		})
+	})
+	h.update(UpdateWithdraw, ReasonInput{Reason: "申请人撤回", Actor: clerkYL}, "")
+	h.run(input(mzflow.Dibao))
+	projections := h.all
+
+	// The query: every event of the run, in order, as the projections wrote them.
+	var seqs []int
+	for _, e := range snap.Events {
+		seqs = append(seqs, e.Seq)
+	}
+	if snap.FromSeq != 0 || len(seqs) == 0 || seqs[0] != 1 || seqs[len(seqs)-1] != snap.LastSeq || len(seqs) != snap.LastSeq {
+		t.Fatalf("state query events %v from %d, want 1..%d", seqs, snap.FromSeq, snap.LastSeq)
+	}
+	written := map[int]activities.EventRow{}
+	for _, e := range h.evts {
+		written[e.Seq] = e
+	}
+	for _, e := range snap.Events {
+		if w := written[e.Seq]; w.Type != e.Type || w.ActorID != e.ActorID || w.Comment != e.Comment || w.Data != e.Data {
+			t.Errorf("event %d: query %+v, projected %+v", e.Seq, e, w)
+		}
+	}
+	if len(snap.Tasks) != 4 || snap.Tasks[0].DecidedBy != clerkYL.ID || snap.Tasks[0].Outcome != OutcomeReturn ||
+		snap.Tasks[1].Step != mzflow.StepIntake || snap.Tasks[1].Outcome != OutcomeComplete || snap.TaskSeq != 4 {
+		t.Errorf("state query tasks %+v (task seq %d), want intake returned by %d, intake completed, then two open (4)", snap.Tasks, snap.TaskSeq, clerkYL.ID)
+	}
+
+	// The reproject update: one projection of the whole run.
+	if len(projections) <= before {
+		t.Fatal("the reproject update projected nothing")
+	}
+	re := projections[before]
+	if re.FromSeq != 0 || len(re.Events) != re.LastSeq || !slices.EqualFunc(re.Events, snap.Events[:min(len(snap.Events), len(re.Events))],
+		func(a, b activities.EventRow) bool { return a.Seq == b.Seq && a.Type == b.Type }) {
+		t.Errorf("reproject projected events from %d: %d of %d, want the whole run", re.FromSeq, len(re.Events), re.LastSeq)
+	}
+	for i := 1; i < len(projections); i++ {
+		p, q := projections[i-1], projections[i]
+		if q.Revision < p.Revision {
+			t.Errorf("projection %d revision %d after %d: revisions must not go down", i, q.Revision, p.Revision)
+		}
+		if i != before && q.FromSeq != p.LastSeq {
+			t.Errorf("projection %d from seq %d, the one before ended at %d", i, q.FromSeq, p.LastSeq)
+		}
+	}
+}
