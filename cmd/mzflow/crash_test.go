@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -133,20 +134,33 @@ var crashDecisions = map[string]crashDecision{
 // crashCase is the part of the case view the test reads.
 type crashCase struct {
 	ID            string   `json:"id"`
+	WorkflowID    string   `json:"workflow_id"`
 	Status        string   `json:"status"`
 	Step          string   `json:"step"`
 	AmountMonthly *float64 `json:"amount_monthly"`
 	Tasks         []struct {
-		ID     string `json:"id"`
-		Step   string `json:"step"`
-		Status string `json:"status"`
+		ID      string `json:"id"`
+		Step    string `json:"step"`
+		Status  string `json:"status"`
+		Outcome string `json:"outcome"`
 	} `json:"tasks"`
 	Timeline []struct {
-		Seq  int            `json:"seq"`
-		Type string         `json:"type"`
-		Step string         `json:"step"`
-		Data map[string]any `json:"data"`
+		Seq     int            `json:"seq"`
+		Type    string         `json:"type"`
+		Step    string         `json:"step"`
+		Comment string         `json:"comment"`
+		Data    map[string]any `json:"data"`
 	} `json:"timeline"`
+}
+
+// decidedComment is the comment of the decided event of a task ("" when none).
+func (c crashCase) decidedComment(taskID string) string {
+	for _, e := range c.Timeline {
+		if id, _ := e.Data["task_id"].(string); e.Type == "decided" && id == taskID {
+			return e.Comment
+		}
+	}
+	return ""
 }
 
 type crashTask struct{ ID, Step string }
@@ -182,6 +196,7 @@ type crashHarness struct {
 	t                     *testing.T
 	dir, bin, data, rules string
 	url                   string
+	temporal              string // the embedded Temporal frontend's host:port
 	cmd                   *exec.Cmd
 	done                  chan error // the child's Wait result
 	starts, kills         int
@@ -231,10 +246,11 @@ func (h *crashHarness) start() {
 	// quick restart must not stall (it did, ~45 s, before that fix).
 	h.starts++
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	h.temporal = "127.0.0.1:" + strconv.Itoa(freePort(t))
 	stdout := h.logFile(fmt.Sprintf("start-%d.stdout", h.starts))
 	stderr := h.logFile(fmt.Sprintf("start-%d.stderr", h.starts))
 	cmd := exec.Command(h.bin, "dev", "--data", h.data, "--addr", addr,
-		"--temporal-port", strconv.Itoa(freePort(t)), "--rules", h.rules, "--log-level", "warn")
+		"--temporal-port", strings.TrimPrefix(h.temporal, "127.0.0.1:"), "--rules", h.rules, "--log-level", "warn")
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Start()
 	// The child has its own copies of the descriptors.

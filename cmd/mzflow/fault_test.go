@@ -19,7 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/mzflow/mzflow/api"
+	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
 	"github.com/mzflow/mzflow/store/storetest"
@@ -96,8 +99,8 @@ func TestFaultsUnderLoad(t *testing.T) {
 	}
 
 	fc := &faultClient{t: t, apis: apis, tokens: map[string]string{}}
-	for _, u := range []string{"clerk_yl", "head_yl", "reviewer", "approver"} {
-		fc.tokens[u] = login(t, apis[0], u)
+	for first, second := range faultRivals {
+		fc.tokens[first], fc.tokens[second] = login(t, apis[0], first), login(t, apis[0], second)
 	}
 
 	// Chaos: kill a random api or worker every 2–4 s and restart it, until the load is
@@ -172,7 +175,16 @@ func TestFaultsUnderLoad(t *testing.T) {
 		t.Fatalf("open read model: %v", err)
 	}
 	defer st.Close()
-	lost, doubled := 0, 0
+	keys, err := privacy.LoadKeys(hex.EncodeToString(keyBytes), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := client.Dial(client.Options{HostPort: temporalAddr, Namespace: "default", DataConverter: keys.DataConverter()})
+	if err != nil {
+		t.Fatalf("dial Temporal: %v", err)
+	}
+	defer tc.Close()
+	lost, doubled, mismatched := 0, 0, 0
 	for i, r := range results {
 		cv, err := fc.waitApproved(ctx, r.caseID)
 		if err != nil {
@@ -183,11 +195,23 @@ func TestFaultsUnderLoad(t *testing.T) {
 		l, d := checkFaultCase(t, ctx, st, cv, r.decided)
 		lost += l
 		doubled += d
+		// Every answered decision is the one the timeline names, and the read model
+		// says, field by field, what the workflow knows.
+		diffs := r.mismatches
+		if snap, err := workflowState(ctx, tc, cv.WorkflowID); err != nil {
+			diffs = append(diffs, fmt.Sprintf("state query: %v", err))
+		} else {
+			diffs = append(diffs, readModelDiff(t, ctx, st, snap)...)
+		}
+		if len(diffs) > 0 {
+			mismatched++
+			t.Errorf("case %s: %v", cv.ID, diffs)
+		}
 	}
-	t.Logf("fault test: cases=%d kills=%d lost=%d doubled=%d retries=%d (create answered by duplicate_active_case after a retry: %d)",
-		len(results), kills.Load(), lost, doubled, fc.retries.Load(), fc.createDup.Load())
-	if lost > 0 || doubled > 0 {
-		t.Errorf("lost=%d doubled=%d, want 0 and 0", lost, doubled)
+	t.Logf("fault test: cases=%d kills=%d lost=%d doubled=%d mismatched=%d retries=%d rivals=%d (create answered by duplicate_active_case after a retry: %d)",
+		len(results), kills.Load(), lost, doubled, mismatched, fc.retries.Load(), fc.rivalWins.Load(), fc.createDup.Load())
+	if lost > 0 || doubled > 0 || mismatched > 0 {
+		t.Errorf("lost=%d doubled=%d mismatched=%d, want 0, 0 and 0", lost, doubled, mismatched)
 	}
 	h.stopAll()
 }
@@ -211,7 +235,22 @@ func seedFaultDB(t *testing.T, ctx context.Context, dsn string) {
 	if _, err := st.SeedDemo(ctx, hash, time.Now()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	// A second user for every role the 低保 path needs, so each decision has a rival.
+	for first, second := range faultRivals {
+		u, err := st.UserByUsername(ctx, first)
+		if err != nil {
+			t.Fatalf("seed %s: %v", second, err)
+		}
+		if err := st.CreateUser(ctx, &store.User{Username: second, Name: u.Name + "乙", PasswordHash: hash,
+			Role: u.Role, OrgID: u.OrgID, Active: true, CreatedAt: time.Now()}); err != nil {
+			t.Fatalf("seed %s: %v", second, err)
+		}
+	}
 }
+
+// faultRivals names, for each demo user who decides a 低保 step, a second user of the
+// same role and organisation who sends a rival decision of the same task at once.
+var faultRivals = map[string]string{"clerk_yl": "clerk_yl_b", "head_yl": "head_yl_b", "reviewer": "reviewer_b", "approver": "approver_b"}
 
 // faultIDNumber is the i-th distinct, valid 18-digit ID number (MOD 11-2 check char).
 func faultIDNumber(i int) string {
@@ -400,12 +439,14 @@ type faultClient struct {
 	rr        atomic.Uint64
 	retries   atomic.Int64
 	createDup atomic.Int64
+	rivalWins atomic.Int64 // decisions the rival user won
 }
 
 type faultResult struct {
-	caseID  string
-	decided map[string]string // task ID → step of every decision the client saw applied
-	err     error
+	caseID     string
+	decided    map[string]string // task ID → step of every decision the client saw applied
+	mismatches []string          // answered decisions the timeline names otherwise
+	err        error
 }
 
 // faultAnswer is one HTTP answer after the retries of transient failures.
@@ -519,24 +560,59 @@ func (fc *faultClient) walk(ctx context.Context, i int) faultResult {
 			r.err = fmt.Errorf("open task %s at unexpected step %q", task.ID, task.Step)
 			return r
 		}
-		a, err := fc.send(ctx, "POST", "/api/v1/tasks/"+task.ID+"/decide", d.user, "decide-"+task.ID, d.body(), nil)
-		if err != nil {
+		// The right user and a rival of the same role decide the task at the same moment,
+		// with the same outcome and their own comments: one wins, and the timeline must
+		// name the one whose request answered 200.
+		type try struct {
+			user string
+			a    faultAnswer
+			err  error
+		}
+		tries := []*try{{user: d.user}, {user: faultRivals[d.user]}}
+		var both sync.WaitGroup
+		for _, tr := range tries {
+			body := d.body()
+			body["comment"] = "故障测试/" + tr.user
+			both.Go(func() {
+				tr.a, tr.err = fc.send(ctx, "POST", "/api/v1/tasks/"+task.ID+"/decide", tr.user, "decide-"+task.ID+"-"+tr.user, body, nil)
+			})
+		}
+		both.Wait()
+		winner := ""
+		for _, tr := range tries {
+			switch {
+			case tr.err != nil:
+				r.err = tr.err
+				return r
+			case tr.a.code == http.StatusOK && winner != "":
+				r.mismatches = append(r.mismatches, fmt.Sprintf("task %s: both %s and %s answered 200", task.ID, winner, tr.user))
+			case tr.a.code == http.StatusOK:
+				winner = tr.user
+			case tr.a.code == http.StatusConflict && tr.a.err.Error.Code == "task_not_open":
+				// The rival won, or an earlier attempt of this request took effect.
+			default:
+				now, _ := fc.getCase(ctx, r.caseID)
+				r.err = fmt.Errorf("decide %s (%s) as %s = %d %s (sent before: %v); case view before: tasks %+v timeline %+v; case view after: tasks %+v timeline %+v",
+					task.ID, task.Step, tr.user, tr.a.code, tr.a.body, tr.a.sent, cv.Tasks, cv.Timeline, now.Tasks, now.Timeline)
+				return r
+			}
+		}
+		if err := fc.waitTaskDone(ctx, r.caseID, task.ID); err != nil {
 			r.err = err
 			return r
 		}
-		switch {
-		case a.code == http.StatusOK:
-		case a.code == http.StatusConflict && a.sent && a.err.Error.Code == "task_not_open":
-			// An earlier attempt took effect; the read model must show it done.
-			if err := fc.waitTaskDone(ctx, r.caseID, task.ID); err != nil {
+		if winner != "" {
+			now, err := fc.getCase(ctx, r.caseID)
+			if err != nil {
 				r.err = err
 				return r
 			}
-		default:
-			now, _ := fc.getCase(ctx, r.caseID)
-			r.err = fmt.Errorf("decide %s (%s) = %d %s (sent before: %v); case view before: tasks %+v timeline %+v; case view after: tasks %+v timeline %+v",
-				task.ID, task.Step, a.code, a.body, a.sent, cv.Tasks, cv.Timeline, now.Tasks, now.Timeline)
-			return r
+			if got := now.decidedComment(task.ID); got != "故障测试/"+winner {
+				r.mismatches = append(r.mismatches, fmt.Sprintf("task %s (%s): %s answered 200, the timeline's decision says %q", task.ID, task.Step, winner, got))
+			}
+			if winner != d.user {
+				fc.rivalWins.Add(1)
+			}
 		}
 		r.decided[task.ID] = task.Step
 	}
