@@ -21,14 +21,13 @@ import (
 // rows it wrote would stay. A running workflow is asked to project its whole run again
 // (workflows.UpdateReproject), so the repair is ordered with every other projection by
 // revision; a finished one cannot change any more, and its answer is written directly.
+// When the read model still differs after the workflow projected itself, it holds a
+// revision ahead of the workflow's (a Temporal reset, a database restored from another
+// copy): then the workflow's answer is written over it.
 func Reproject(ctx context.Context, c client.Client, a *activities.Activities, workflowID string) ([]string, error) {
-	v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
+	snap, err := state(ctx, c, workflowID)
 	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", workflowID, err)
-	}
-	var snap activities.ProjectInput
-	if err := v.Get(&snap); err != nil {
-		return nil, fmt.Errorf("query %s: %w", workflowID, err)
+		return nil, err
 	}
 	changes, err := a.Diff(ctx, snap)
 	if err != nil || len(changes) == 0 {
@@ -49,7 +48,26 @@ func Reproject(ctx context.Context, c client.Client, a *activities.Activities, w
 	if err != nil {
 		return nil, fmt.Errorf("reproject %s: %w", workflowID, err)
 	}
+	if snap, err = state(ctx, c, workflowID); err != nil {
+		return nil, err
+	}
+	if _, err := a.Reproject(ctx, snap); err != nil {
+		return nil, err
+	}
 	return changes, nil
+}
+
+// state asks a workflow for its case's state (workflows.QueryState).
+func state(ctx context.Context, c client.Client, workflowID string) (activities.ProjectInput, error) {
+	var snap activities.ProjectInput
+	v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
+	if err == nil {
+		err = v.Get(&snap)
+	}
+	if err != nil {
+		return snap, fmt.Errorf("query %s: %w", workflowID, err)
+	}
+	return snap, nil
 }
 
 // Checker checks every case some time after it was projected, with Reproject: what an
