@@ -24,6 +24,7 @@ const slotWait = 10 * time.Second
 
 // updateSlots hands out the per-workflow slots; the zero value is ready.
 type updateSlots struct {
+	wait  time.Duration // how long a request waits for a slot; 0 is slotWait
 	mu    sync.Mutex
 	slots map[string]*slot
 }
@@ -54,7 +55,11 @@ func (s *updateSlots) acquire(ctx context.Context, workflowID string) (func(), e
 		}
 		s.mu.Unlock()
 	}
-	timer := time.NewTimer(slotWait)
+	wait := s.wait
+	if wait == 0 {
+		wait = slotWait
+	}
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
 	case sl.ch <- struct{}{}:
