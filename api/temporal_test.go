@@ -76,7 +76,9 @@ func TestUpdateSlots(t *testing.T) {
 
 	r := gin.New()
 	r.Use(renderErrors(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	r.GET("/", func(c *gin.Context) { fail(c, temporalError(serviceerror.NewResourceExhausted(0, "limit on number of concurrent in-flight updates"))) })
+	r.GET("/", func(c *gin.Context) {
+		fail(c, temporalError(serviceerror.NewResourceExhausted(0, "limit on number of concurrent in-flight updates")))
+	})
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" || !strings.Contains(w.Body.String(), `"case_busy"`) {
