@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"strings"
@@ -88,6 +89,12 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 	if err != nil {
 		return false, err
 	}
+	// READ COMMITTED on MySQL: locking a case row that does not exist yet takes no gap
+	// lock, so two new cases projected at once never deadlock on their inserts.
+	var opts []*sql.TxOptions
+	if s.dialect == "mysql" {
+		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The case row is locked first, so two projections of one case apply one after
 		// the other (SQLite's transactions take the write lock at BEGIN already).
@@ -147,7 +154,7 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 			gone = gone.Where("dedup_key NOT IN ?", keys)
 		}
 		return gone.Delete(&Notification{}).Error
-	})
+	}, opts...)
 	return applied, translate(err, "申请")
 }
 

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -155,5 +156,29 @@ func TestProjectionConverges(t *testing.T) {
 				t.Errorf("second Reproject = %v, %v; want no changes", again, err)
 			}
 		})
+	})
+}
+
+// TestConcurrentNewCases: first projections of many new cases at once all apply (on
+// MySQL, locking a missing row must not take gap locks that deadlock the inserts).
+func TestConcurrentNewCases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		errs := make(chan error, 20)
+		for i := range 20 {
+			go func() {
+				id := fmt.Sprintf("N%02d", (i*7)%20)
+				c := newCase(id, townYL, mzflow.Dibao, "王芳", t0)
+				c.Revision, c.LastSeq = 3, 1
+				errs <- st.ApplyProjection(t.Context(), &store.Projection{Case: c, TaskSeq: 1,
+					Tasks:  []store.Task{{ID: id + "-1", Step: mzflow.StepIntake, Role: mzflow.RoleTownshipClerk, OrgCode: townYL, Status: store.TaskOpen, CreatedAt: t0}},
+					Events: []store.TimelineEvent{{Seq: 1, Type: "submitted", At: t0, Data: "{}"}}})
+			}()
+		}
+		for range 20 {
+			if err := <-errs; err != nil {
+				t.Errorf("ApplyProjection: %v", err)
+			}
+		}
 	})
 }
