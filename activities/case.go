@@ -9,26 +9,13 @@ import (
 	"time"
 
 	"github.com/mzflow/mzflow"
-	"github.com/mzflow/mzflow/calendar"
 	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/workflows"
 )
-
-// DeadlineInput asks for a step's due time and its reminder time.
-type DeadlineInput struct {
-	From         time.Time
-	Limit        mzflow.Limit
-	RemindBefore mzflow.Limit
-}
-
-// DeadlineResult is the due time on the calendar and when to remind.
-type DeadlineResult struct {
-	Due      calendar.Due
-	RemindAt time.Time
-}
 
 // Deadline computes a due time and the reminder before it. Workflows run it as a local
 // activity, so the answer is in history and a calendar edit never changes a replay.
-func (a *Activities) Deadline(ctx context.Context, in DeadlineInput) (DeadlineResult, error) {
+func (a *Activities) Deadline(ctx context.Context, in workflows.DeadlineInput) (workflows.DeadlineResult, error) {
 	a.syncCalendar(ctx)
 	d := a.Calendar.Due(in.From, in.Limit)
 	remind := d.At
@@ -40,131 +27,25 @@ func (a *Activities) Deadline(ctx context.Context, in DeadlineInput) (DeadlineRe
 		// 1 WD reminder): remind halfway through it, not the moment it opens.
 		remind = in.From.Add(d.At.Sub(in.From) / 2)
 	}
-	return DeadlineResult{Due: d, RemindAt: remind}, nil
-}
-
-// ShiftInput moves a due time by a pause (the publicity, when it does not count).
-type ShiftInput struct {
-	Due, PausedFrom, PausedTo time.Time
+	return workflows.DeadlineResult{Due: d, RemindAt: remind}, nil
 }
 
 // Shift returns the due time that keeps the working days left at PausedFrom, counted
 // again from PausedTo.
-func (a *Activities) Shift(ctx context.Context, in ShiftInput) (DeadlineResult, error) {
+func (a *Activities) Shift(ctx context.Context, in workflows.ShiftInput) (workflows.DeadlineResult, error) {
 	left := a.Calendar.WorkingDaysBetween(in.PausedFrom, in.Due.Add(-time.Nanosecond))
-	return DeadlineResult{Due: a.Calendar.Due(in.PausedTo, mzflow.Limit{N: left, Unit: mzflow.WorkingDays})}, nil
+	return workflows.DeadlineResult{Due: a.Calendar.Due(in.PausedTo, mzflow.Limit{N: left, Unit: mzflow.WorkingDays})}, nil
 }
-
-// DrawInput is a spot-check draw at a rate in [0, 1].
-type DrawInput struct{ Rate float64 }
-
-// DrawResult says whether the case was drawn.
-type DrawResult struct{ Hit bool }
 
 // Draw draws with a cryptographic random number, so nobody can predict which cases the
 // county will visit.
-func (a *Activities) Draw(ctx context.Context, in DrawInput) (DrawResult, error) {
+func (a *Activities) Draw(ctx context.Context, in workflows.DrawInput) (workflows.DrawResult, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return DrawResult{}, err
+		return workflows.DrawResult{}, err
 	}
 	u := float64(binary.BigEndian.Uint64(b[:])>>11) / (1 << 53)
-	return DrawResult{Hit: u < in.Rate}, nil
-}
-
-// Applicant is the applicant as the projection stores it.
-type Applicant struct {
-	Name          string
-	IDSealed      []byte
-	IDHash        string
-	IDMasked      string
-	Phone         string
-	Address       string
-	HouseholdSize int
-}
-
-// Notified records who was told about a task at an escalation level.
-type Notified struct {
-	Level int         `json:"level"`
-	Role  mzflow.Role `json:"role"`
-	Org   string      `json:"org"`
-	At    time.Time   `json:"at"`
-}
-
-// TaskRow is a task as the projection stores it.
-type TaskRow struct {
-	ID          string
-	Step        mzflow.Step
-	Role        mzflow.Role
-	OrgCode     string
-	Status      string
-	CreatedAt   time.Time
-	DueAt       time.Time
-	Provisional bool
-	Level       int
-	Notified    []Notified
-	AssigneeID  int64
-	Outcome     string
-	DecidedAt   time.Time
-	DecidedBy   int64
-}
-
-// EventRow is a timeline event as the projection stores it.
-type EventRow struct {
-	Seq       int
-	Type      string
-	Step      mzflow.Step
-	ActorID   int64
-	ActorName string
-	ActorRole mzflow.Role
-	At        time.Time
-	Comment   string
-	Data      string
-}
-
-// NoticeRow asks to notify every active user of a role in an organisation, or one user.
-type NoticeRow struct {
-	Key     string
-	Seq     int // the timeline event it goes with
-	Kind    string
-	Role    mzflow.Role
-	OrgCode string
-	UserID  int64
-	TaskID  string
-	Text    string
-}
-
-// ProjectInput is a case's state to write to the read model.
-type ProjectInput struct {
-	CaseID            string
-	WorkflowID        string
-	Program           mzflow.Program
-	Category          string
-	TownshipCode      string
-	Village           string
-	Urgent            bool
-	RelatedToStaff    bool
-	HouseholdCategory string
-	Applicant         Applicant
-	Status            mzflow.CaseStatus
-	Step              mzflow.Step
-	SubmittedAt       time.Time
-	DueAt             time.Time
-	DecidedAt         time.Time
-	Outcome           string
-	AmountMonthly     float64
-	PayFrom           string
-	SpotCheck         bool
-	LastSeq           int
-	// Revision orders projections of one case (store.Projection); FromSeq says that the
-	// events and notices after it, up to LastSeq, are exactly those given; TaskSeq is the
-	// number of the last task the workflow opened.
-	Revision int64
-	FromSeq  int
-	TaskSeq  int
-	Tasks    []TaskRow
-	Events   []EventRow
-	Notices  []NoticeRow
+	return workflows.DrawResult{Hit: u < in.Rate}, nil
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -186,7 +67,7 @@ func idPtr(id int64) *int64 {
 // (upserts keyed by case and task ID, events by case and sequence, notifications by a
 // dedup key), so a retry after a crash writes nothing twice; and it converges (see
 // store.Projection), so what an uncommitted workflow task wrote is replaced.
-func (a *Activities) Project(ctx context.Context, in ProjectInput) error {
+func (a *Activities) Project(ctx context.Context, in workflows.ProjectInput) error {
 	p, err := a.projection(ctx, in)
 	if err != nil {
 		return err
@@ -198,7 +79,7 @@ func (a *Activities) Project(ctx context.Context, in ProjectInput) error {
 // the state query (store.DiffProjection); Reproject also writes that answer over it, for
 // a finished case (store.Reproject). Neither is called from workflows: the read-model
 // check and mzflow reproject (package worker) run them.
-func (a *Activities) Diff(ctx context.Context, in ProjectInput) ([]string, error) {
+func (a *Activities) Diff(ctx context.Context, in workflows.ProjectInput) ([]string, error) {
 	p, err := a.projection(ctx, in)
 	if err != nil {
 		return nil, err
@@ -207,7 +88,7 @@ func (a *Activities) Diff(ctx context.Context, in ProjectInput) ([]string, error
 }
 
 // Reproject: see Diff.
-func (a *Activities) Reproject(ctx context.Context, in ProjectInput) ([]string, error) {
+func (a *Activities) Reproject(ctx context.Context, in workflows.ProjectInput) ([]string, error) {
 	p, err := a.projection(ctx, in)
 	if err != nil {
 		return nil, err
@@ -217,7 +98,7 @@ func (a *Activities) Reproject(ctx context.Context, in ProjectInput) ([]string, 
 
 // projection turns a workflow's projection into read-model rows: one notification per
 // user of a notice's role and organisation.
-func (a *Activities) projection(ctx context.Context, in ProjectInput) (*store.Projection, error) {
+func (a *Activities) projection(ctx context.Context, in workflows.ProjectInput) (*store.Projection, error) {
 	p := &store.Projection{Case: store.Case{
 		ID: in.CaseID, WorkflowID: in.WorkflowID, Program: in.Program, Category: in.Category,
 		Status: in.Status, Step: in.Step, TownshipCode: in.TownshipCode, Village: in.Village,

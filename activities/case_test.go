@@ -7,6 +7,7 @@ import (
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 func TestDeadlineReminder(t *testing.T) {
@@ -31,7 +32,7 @@ func TestDeadlineReminder(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := a.Deadline(context.Background(), DeadlineInput{From: from, Limit: c.limit, RemindBefore: c.before})
+			got, err := a.Deadline(context.Background(), workflows.DeadlineInput{From: from, Limit: c.limit, RemindBefore: c.before})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -58,8 +58,8 @@ func Reproject(ctx context.Context, c client.Client, a *activities.Activities, w
 }
 
 // state asks a workflow for its case's state (workflows.QueryState).
-func state(ctx context.Context, c client.Client, workflowID string) (activities.ProjectInput, error) {
-	var snap activities.ProjectInput
+func state(ctx context.Context, c client.Client, workflowID string) (workflows.ProjectInput, error) {
+	var snap workflows.ProjectInput
 	v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
 	if err == nil {
 		err = v.Get(&snap)

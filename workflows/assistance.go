@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mzflow/mzflow"
-	"github.com/mzflow/mzflow/activities"
 	"github.com/mzflow/mzflow/calendar"
 )
 
@@ -282,9 +281,9 @@ func (r *caseRun) publicity(ctx workflow.Context) (bool, error) {
 	if !r.in.Rules.CountPublicity && !r.st.DueAt.IsZero() {
 		// Local rules exclude the publicity from the overall limit (不含公示时间): move
 		// the overall due time by the working days the publicity took.
-		var out activities.DeadlineResult
-		err := workflow.ExecuteLocalActivity(localOpts(ctx), a.Shift,
-			activities.ShiftInput{Due: r.st.DueAt, PausedFrom: start, PausedTo: end}).Get(ctx, &out)
+		var out DeadlineResult
+		err := workflow.ExecuteLocalActivity(localOpts(ctx), ActivityShift,
+			ShiftInput{Due: r.st.DueAt, PausedFrom: start, PausedTo: end}).Get(ctx, &out)
 		if err != nil {
 			return false, err
 		}
@@ -300,8 +299,8 @@ func (r *caseRun) drawSpotCheck(ctx workflow.Context) error {
 	if r.st.SpotCheck {
 		return nil
 	}
-	var out activities.DrawResult
-	if err := workflow.ExecuteLocalActivity(localOpts(ctx), a.Draw, activities.DrawInput{Rate: r.in.Rules.SpotCheckRate}).Get(ctx, &out); err != nil {
+	var out DrawResult
+	if err := workflow.ExecuteLocalActivity(localOpts(ctx), ActivityDraw, DrawInput{Rate: r.in.Rules.SpotCheckRate}).Get(ctx, &out); err != nil {
 		return err
 	}
 	r.st.HomeVisit = r.st.HomeVisit || r.in.RelatedToStaff

@@ -1,4 +1,4 @@
-package workflows
+package workflows_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/mzflow/mzflow/activities"
 	"github.com/mzflow/mzflow/calendar"
 	"github.com/mzflow/mzflow/rules"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 // harness runs a case workflow in the SDK's test environment (time skipping) with the
@@ -32,21 +33,21 @@ type harness struct {
 	draw  bool
 	cal   *calendar.Calendar
 	mu    sync.Mutex
-	last  activities.ProjectInput
-	all   []activities.ProjectInput // every projection, in order
-	evts  []activities.EventRow
-	notes []activities.NoticeRow
+	last  workflows.ProjectInput
+	all   []workflows.ProjectInput // every projection, in order
+	evts  []workflows.EventRow
+	notes []workflows.NoticeRow
 	step  time.Duration // delay between scripted actions
 	at    time.Duration
 	errs  []string
 }
 
 var (
-	clerkYL  = Actor{ID: 2, Name: "王芳", Role: mzflow.RoleTownshipClerk, OrgCode: "349901100"}
-	headYL   = Actor{ID: 3, Name: "李建国", Role: mzflow.RoleTownshipHead, OrgCode: "349901100"}
-	clerkHS  = Actor{ID: 4, Name: "赵敏", Role: mzflow.RoleTownshipClerk, OrgCode: "349901101"}
-	reviewer = Actor{ID: 6, Name: "刘洋", Role: mzflow.RoleCountyReviewer, OrgCode: "349901"}
-	approver = Actor{ID: 7, Name: "张伟", Role: mzflow.RoleCountyApprover, OrgCode: "349901"}
+	clerkYL  = workflows.Actor{ID: 2, Name: "王芳", Role: mzflow.RoleTownshipClerk, OrgCode: "349901100"}
+	headYL   = workflows.Actor{ID: 3, Name: "李建国", Role: mzflow.RoleTownshipHead, OrgCode: "349901100"}
+	clerkHS  = workflows.Actor{ID: 4, Name: "赵敏", Role: mzflow.RoleTownshipClerk, OrgCode: "349901101"}
+	reviewer = workflows.Actor{ID: 6, Name: "刘洋", Role: mzflow.RoleCountyReviewer, OrgCode: "349901"}
+	approver = workflows.Actor{ID: 7, Name: "张伟", Role: mzflow.RoleCountyApprover, OrgCode: "349901"}
 )
 
 func newHarness(t *testing.T, start time.Time) *harness {
@@ -60,10 +61,10 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h.cal = calendar.New()
 	acts := &activities.Activities{Calendar: h.cal, Now: time.Now}
 	h.env.RegisterActivity(acts)
-	h.env.OnActivity(acts.Draw, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.DrawInput) (activities.DrawResult, error) {
-		return activities.DrawResult{Hit: h.draw}, nil
+	h.env.OnActivity(acts.Draw, mock.Anything, mock.Anything).Return(func(_ context.Context, in workflows.DrawInput) (workflows.DrawResult, error) {
+		return workflows.DrawResult{Hit: h.draw}, nil
 	})
-	h.env.OnActivity(acts.Project, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ProjectInput) error {
+	h.env.OnActivity(acts.Project, mock.Anything, mock.Anything).Return(func(_ context.Context, in workflows.ProjectInput) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.last, h.all = in, append(h.all, in)
@@ -71,14 +72,14 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		h.notes = append(h.notes, in.Notices...)
 		return nil
 	})
-	h.env.RegisterWorkflowWithOptions(Assistance, workflow.RegisterOptions{Name: AssistanceWorkflow})
+	h.env.RegisterWorkflowWithOptions(workflows.Assistance, workflow.RegisterOptions{Name: workflows.AssistanceWorkflow})
 	return h
 }
 
-func input(p mzflow.Program) CaseInput {
+func input(p mzflow.Program) workflows.CaseInput {
 	rs, _ := rules.Defaults().Program(p)
-	return CaseInput{CaseID: "c1", Program: p, TownshipCode: "349901100", CountyCode: "349901",
-		Applicant:         Applicant{Name: "张三", IDHash: "h", IDMasked: "110105********002X"},
+	return workflows.CaseInput{CaseID: "c1", Program: p, TownshipCode: "349901100", CountyCode: "349901",
+		Applicant:         workflows.Applicant{Name: "张三", IDHash: "h", IDMasked: "110105********002X"},
 		HouseholdCategory: "stable", Rules: rs, SubmittedBy: clerkYL}
 }
 
@@ -90,11 +91,11 @@ func (h *harness) after(fn func()) {
 
 // decide schedules a decision that must be accepted; wantErr, when set, is the
 // refusal code expected instead.
-func (h *harness) decide(task string, by Actor, outcome, comment string, data any, wantErr mzflow.Code) {
+func (h *harness) decide(task string, by workflows.Actor, outcome, comment string, data any, wantErr mzflow.Code) {
 	h.after(func() {
 		raw, _ := json.Marshal(data)
-		in := DecideInput{TaskID: "c1-" + task, Outcome: outcome, Comment: comment, Data: raw, Actor: by}
-		h.env.UpdateWorkflow(UpdateDecide, fmt.Sprintf("u-%d", h.env.Now().UnixNano()), &testsuite.TestUpdateCallback{
+		in := workflows.DecideInput{TaskID: "c1-" + task, Outcome: outcome, Comment: comment, Data: raw, Actor: by}
+		h.env.UpdateWorkflow(workflows.UpdateDecide, fmt.Sprintf("u-%d", h.env.Now().UnixNano()), &testsuite.TestUpdateCallback{
 			OnReject: func(err error) {
 				if wantErr == "" || !containsCode(err, wantErr) {
 					h.errs = append(h.errs, fmt.Sprintf("decide %s %s by %s: rejected %v, want %q", task, outcome, by.Name, err, wantErr))
@@ -145,16 +146,16 @@ func indexOf(s, sub string) int {
 	return -1
 }
 
-func (h *harness) run(in CaseInput) CaseResult {
+func (h *harness) run(in workflows.CaseInput) workflows.CaseResult {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(AssistanceWorkflow, in)
+	h.env.ExecuteWorkflow(workflows.AssistanceWorkflow, in)
 	for _, e := range h.errs {
 		h.t.Error(e)
 	}
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
-	var res CaseResult
+	var res workflows.CaseResult
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		h.t.Fatalf("workflow error: %v", err)
 	}
@@ -184,22 +185,22 @@ var monday = time.Date(2026, 3, 2, 9, 0, 0, 0, calendar.Zone)
 
 // toApproval walks a dibao case from intake to the county decision's task (c1-6).
 func (h *harness) toCountyDecision(publicity time.Duration) {
-	h.decide("1", clerkYL, OutcomeComplete, "", nil, "")
-	h.decide("2", clerkYL, OutcomeComplete, "", investigation, "")
-	h.decide("3", reviewer, OutcomeComplete, "", pass, "")
-	h.decide("4", headYL, OutcomeApprove, "", proposed, "")
+	h.decide("1", clerkYL, workflows.OutcomeComplete, "", nil, "")
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "", investigation, "")
+	h.decide("3", reviewer, workflows.OutcomeComplete, "", pass, "")
+	h.decide("4", headYL, workflows.OutcomeApprove, "", proposed, "")
 	h.at += publicity
-	h.decide("5", reviewer, OutcomeApprove, "", homeVisit, "")
+	h.decide("5", reviewer, workflows.OutcomeApprove, "", homeVisit, "")
 }
 
 func TestApprove(t *testing.T) {
 	h := newHarness(t, monday)
 	h.toCountyDecision(8 * 24 * time.Hour)
-	h.decide("6", reviewer, OutcomeApprove, "", grant, mzflow.CodeForbidden) // four eyes
-	h.decide("6", clerkHS, OutcomeApprove, "", grant, mzflow.CodeForbidden)  // wrong role and township
-	h.decide("6", approver, OutcomeApprove, "", nil, mzflow.CodeRuleViolation)
-	h.decide("6", approver, OutcomeApprove, "", grant, "")
-	h.decide("6", approver, OutcomeApprove, "", grant, mzflow.CodeTaskNotOpen)
+	h.decide("6", reviewer, workflows.OutcomeApprove, "", grant, mzflow.CodeForbidden) // four eyes
+	h.decide("6", clerkHS, workflows.OutcomeApprove, "", grant, mzflow.CodeForbidden)  // wrong role and township
+	h.decide("6", approver, workflows.OutcomeApprove, "", nil, mzflow.CodeRuleViolation)
+	h.decide("6", approver, workflows.OutcomeApprove, "", grant, "")
+	h.decide("6", approver, workflows.OutcomeApprove, "", grant, mzflow.CodeTaskNotOpen)
 	// Approved dibao waits a year for its re-check; end the test by withdrawing? No:
 	// approved cases cannot be withdrawn, so cancel the env after checking the state.
 	h.after(func() {
@@ -208,7 +209,7 @@ func TestApprove(t *testing.T) {
 		}
 		h.env.CancelWorkflow()
 	})
-	h.env.ExecuteWorkflow(AssistanceWorkflow, input(mzflow.Dibao))
+	h.env.ExecuteWorkflow(workflows.AssistanceWorkflow, input(mzflow.Dibao))
 	for _, e := range h.errs {
 		t.Error(e)
 	}
@@ -221,13 +222,13 @@ func TestApprove(t *testing.T) {
 
 func TestRejectWithNotice(t *testing.T) {
 	h := newHarness(t, monday)
-	h.decide("1", clerkYL, OutcomeComplete, "", nil, "")
-	h.decide("2", clerkYL, OutcomeComplete, "", investigation, "")
-	h.decide("3", reviewer, OutcomeComplete, "", map[string]any{"result": "fail"}, "")
-	h.decide("4", headYL, OutcomeReject, "", nil, mzflow.CodeCommentRequired)
-	h.decide("4", headYL, OutcomeReject, "家庭人均收入高于当地低保标准", nil, "")
-	h.decide("5", clerkYL, OutcomeComplete, "", nil, mzflow.CodeRuleViolation)
-	h.decide("5", clerkYL, OutcomeComplete, "", map[string]any{"delivered_at": "2026-03-06", "method": "当面送达"}, "")
+	h.decide("1", clerkYL, workflows.OutcomeComplete, "", nil, "")
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "", investigation, "")
+	h.decide("3", reviewer, workflows.OutcomeComplete, "", map[string]any{"result": "fail"}, "")
+	h.decide("4", headYL, workflows.OutcomeReject, "", nil, mzflow.CodeCommentRequired)
+	h.decide("4", headYL, workflows.OutcomeReject, "家庭人均收入高于当地低保标准", nil, "")
+	h.decide("5", clerkYL, workflows.OutcomeComplete, "", nil, mzflow.CodeRuleViolation)
+	h.decide("5", clerkYL, workflows.OutcomeComplete, "", map[string]any{"delivered_at": "2026-03-06", "method": "当面送达"}, "")
 	res := h.run(input(mzflow.Dibao))
 	if res.Status != mzflow.StatusRejected {
 		t.Errorf("status = %s, want rejected", res.Status)
@@ -239,16 +240,16 @@ func TestRejectWithNotice(t *testing.T) {
 
 func TestReturnAndMaterials(t *testing.T) {
 	h := newHarness(t, monday)
-	h.decide("1", clerkYL, OutcomeReturn, "材料不全", map[string]any{}, mzflow.CodeRuleViolation)
-	h.decide("1", clerkYL, OutcomeReturn, "材料不全", map[string]any{"missing_items": []string{"户口簿", "收入证明"}}, "")
+	h.decide("1", clerkYL, workflows.OutcomeReturn, "材料不全", map[string]any{}, mzflow.CodeRuleViolation)
+	h.decide("1", clerkYL, workflows.OutcomeReturn, "材料不全", map[string]any{"missing_items": []string{"户口簿", "收入证明"}}, "")
 	h.after(func() {
 		if h.last.Status != mzflow.StatusAwaitingMaterials {
 			t.Errorf("status = %s, want awaiting_materials", h.last.Status)
 		}
 	})
-	h.update(UpdateMaterials, ReasonInput{Reason: "已补齐", Actor: clerkYL}, "")
-	h.decide("2", clerkYL, OutcomeComplete, "", nil, "") // a fresh intake task
-	h.update(UpdateWithdraw, ReasonInput{Reason: "申请人撤回", Actor: clerkYL}, "")
+	h.update(workflows.UpdateMaterials, workflows.ReasonInput{Reason: "已补齐", Actor: clerkYL}, "")
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "", nil, "") // a fresh intake task
+	h.update(workflows.UpdateWithdraw, workflows.ReasonInput{Reason: "申请人撤回", Actor: clerkYL}, "")
 	res := h.run(input(mzflow.Dibao))
 	if res.Status != mzflow.StatusWithdrawn {
 		t.Errorf("status = %s, want withdrawn", res.Status)
@@ -265,18 +266,18 @@ func TestReturnAndMaterials(t *testing.T) {
 
 func TestObjectionAndHomeVisit(t *testing.T) {
 	h := newHarness(t, monday)
-	h.decide("1", clerkYL, OutcomeComplete, "", nil, "")
-	h.update(UpdateObject, ObjectInput{Content: "有车辆", Actor: clerkYL}, mzflow.CodeNotInPublicity)
-	h.decide("2", clerkYL, OutcomeComplete, "", investigation, "")
-	h.decide("3", reviewer, OutcomeComplete, "", pass, "")
-	h.decide("4", headYL, OutcomeApprove, "", proposed, "")
-	h.update(UpdateObject, ObjectInput{Content: "申请人家有轿车一辆", Reporter: "村民", Actor: clerkYL}, "")
-	h.decide("5", headYL, OutcomeApprove, "经复查车辆已报废", nil, "") // objection_review
-	h.at += 8 * 24 * time.Hour                                 // second publicity runs out
-	h.decide("6", reviewer, OutcomeApprove, "", nil, mzflow.CodeRuleViolation)
-	h.decide("6", reviewer, OutcomeApprove, "", homeVisit, "")
-	h.decide("7", approver, OutcomeReject, "经入户核查不符合条件", nil, "")
-	h.decide("8", clerkYL, OutcomeComplete, "", map[string]any{"delivered_at": "2026-03-30", "method": "邮寄"}, "")
+	h.decide("1", clerkYL, workflows.OutcomeComplete, "", nil, "")
+	h.update(workflows.UpdateObject, workflows.ObjectInput{Content: "有车辆", Actor: clerkYL}, mzflow.CodeNotInPublicity)
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "", investigation, "")
+	h.decide("3", reviewer, workflows.OutcomeComplete, "", pass, "")
+	h.decide("4", headYL, workflows.OutcomeApprove, "", proposed, "")
+	h.update(workflows.UpdateObject, workflows.ObjectInput{Content: "申请人家有轿车一辆", Reporter: "村民", Actor: clerkYL}, "")
+	h.decide("5", headYL, workflows.OutcomeApprove, "经复查车辆已报废", nil, "") // objection_review
+	h.at += 8 * 24 * time.Hour                                           // second publicity runs out
+	h.decide("6", reviewer, workflows.OutcomeApprove, "", nil, mzflow.CodeRuleViolation)
+	h.decide("6", reviewer, workflows.OutcomeApprove, "", homeVisit, "")
+	h.decide("7", approver, workflows.OutcomeReject, "经入户核查不符合条件", nil, "")
+	h.decide("8", clerkYL, workflows.OutcomeComplete, "", map[string]any{"delivered_at": "2026-03-30", "method": "邮寄"}, "")
 	res := h.run(input(mzflow.Dibao))
 	if res.Status != mzflow.StatusRejected {
 		t.Errorf("status = %s, want rejected", res.Status)
@@ -295,13 +296,13 @@ func TestObjectionAndHomeVisit(t *testing.T) {
 func TestSpotCheckDrawn(t *testing.T) {
 	h := newHarness(t, monday)
 	h.draw = true
-	h.decide("1", clerkYL, OutcomeComplete, "", nil, "")
-	h.decide("2", clerkYL, OutcomeComplete, "", investigation, "")
-	h.decide("3", reviewer, OutcomeComplete, "", pass, "")
-	h.decide("4", headYL, OutcomeApprove, "", proposed, "")
+	h.decide("1", clerkYL, workflows.OutcomeComplete, "", nil, "")
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "", investigation, "")
+	h.decide("3", reviewer, workflows.OutcomeComplete, "", pass, "")
+	h.decide("4", headYL, workflows.OutcomeApprove, "", proposed, "")
 	h.at += 8 * 24 * time.Hour
-	h.decide("5", reviewer, OutcomeApprove, "", nil, mzflow.CodeRuleViolation)
-	h.update(UpdateWithdraw, ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
+	h.decide("5", reviewer, workflows.OutcomeApprove, "", nil, mzflow.CodeRuleViolation)
+	h.update(workflows.UpdateWithdraw, workflows.ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
 	h.run(input(mzflow.Dibao))
 	if !h.last.SpotCheck {
 		t.Error("spot_check = false, want true when drawn")
@@ -332,19 +333,19 @@ func TestDeadlineAcrossNationalDay(t *testing.T) {
 			t.Errorf("notices = %v, want %v", kinds, want)
 		}
 	})
-	h.update(UpdateWithdraw, ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
+	h.update(workflows.UpdateWithdraw, workflows.ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
 	h.run(input(mzflow.Dibao))
 }
 
 func TestRecheckContinueAsNew(t *testing.T) {
 	h := newHarness(t, monday)
 	in := input(mzflow.Dibao)
-	in.State = &CaseState{Status: mzflow.StatusApproved, SubmittedAt: monday, AmountMonthly: 700, Seq: 20, TaskSeq: 6}
+	in.State = &workflows.CaseState{Status: mzflow.StatusApproved, SubmittedAt: monday, AmountMonthly: 700, Seq: 20, TaskSeq: 6}
 	in.HouseholdCategory = "unstable"
 	h.at = 6 * 31 * 24 * time.Hour
-	h.decide("7", clerkYL, OutcomeAdjust, "收入增加", map[string]any{"amount_monthly": 500}, "")
-	h.decide("8", headYL, OutcomeAdjust, "同意", map[string]any{"amount_monthly": 500}, "")
-	h.env.ExecuteWorkflow(AssistanceWorkflow, in)
+	h.decide("7", clerkYL, workflows.OutcomeAdjust, "收入增加", map[string]any{"amount_monthly": 500}, "")
+	h.decide("8", headYL, workflows.OutcomeAdjust, "同意", map[string]any{"amount_monthly": 500}, "")
+	h.env.ExecuteWorkflow(workflows.AssistanceWorkflow, in)
 	for _, e := range h.errs {
 		t.Error(e)
 	}
@@ -359,8 +360,8 @@ func TestRecheckContinueAsNew(t *testing.T) {
 
 func TestLinshiUrgent(t *testing.T) {
 	h := newHarness(t, monday)
-	h.decide("1", headYL, OutcomeApprove, "", map[string]any{"amount": 1500}, "")
-	h.decide("2", clerkYL, OutcomeComplete, "", nil, "")
+	h.decide("1", headYL, workflows.OutcomeApprove, "", map[string]any{"amount": 1500}, "")
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "", nil, "")
 	in := input(mzflow.Linshi)
 	in.Urgent = true
 	res := h.run(in)
@@ -371,9 +372,9 @@ func TestLinshiUrgent(t *testing.T) {
 
 func TestLinshiWithinTownshipCap(t *testing.T) {
 	h := newHarness(t, monday)
-	h.decide("1", clerkYL, OutcomeComplete, "", nil, "")
-	h.decide("2", clerkYL, OutcomeComplete, "", investigation, "")
-	h.decide("3", headYL, OutcomeApprove, "", map[string]any{"amount": 800}, "")
+	h.decide("1", clerkYL, workflows.OutcomeComplete, "", nil, "")
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "", investigation, "")
+	h.decide("3", headYL, workflows.OutcomeApprove, "", map[string]any{"amount": 800}, "")
 	h.at += 10 * 24 * time.Hour
 	res := h.run(input(mzflow.Linshi))
 	if res.Status != mzflow.StatusApproved {
@@ -391,7 +392,7 @@ func TestCalendarChange(t *testing.T) {
 		if err := h.cal.Set(2026, y.Holidays, workdays); err != nil {
 			t.Fatal(err)
 		}
-		h.env.SignalWorkflow(SignalCalendarChanged, CalendarChange{Year: 2026})
+		h.env.SignalWorkflow(workflows.SignalCalendarChanged, workflows.CalendarChange{Year: 2026})
 	})
 	h.after(func() {
 		if got := h.last.Tasks[0].DueAt.In(calendar.Zone).Format("2006-01-02"); got != "2026-10-13" {
@@ -401,7 +402,7 @@ func TestCalendarChange(t *testing.T) {
 			t.Errorf("timeline %v has no due_changed", h.types())
 		}
 	})
-	h.update(UpdateWithdraw, ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
+	h.update(workflows.UpdateWithdraw, workflows.ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
 	h.run(input(mzflow.Dibao))
 }
 
@@ -411,7 +412,7 @@ func TestOverallLimitEscalates(t *testing.T) {
 	h := newHarness(t, monday)
 	in := input(mzflow.Dibao)
 	in.Rules.OverallLimit = mzflow.Limit{N: 1, Unit: mzflow.WorkingDays}
-	h.decide("1", clerkYL, OutcomeComplete, "", nil, "")
+	h.decide("1", clerkYL, workflows.OutcomeComplete, "", nil, "")
 	h.at = 6 * 24 * time.Hour // Sunday 03-08 09:00
 	h.after(func() {
 		var roles []string
@@ -427,6 +428,6 @@ func TestOverallLimitEscalates(t *testing.T) {
 			t.Errorf("timeline %v has no overall_escalated", h.types())
 		}
 	})
-	h.update(UpdateWithdraw, ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
+	h.update(workflows.UpdateWithdraw, workflows.ReasonInput{Reason: "撤回", Actor: clerkYL}, "")
 	h.run(in)
 }

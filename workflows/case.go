@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mzflow/mzflow"
-	"github.com/mzflow/mzflow/activities"
 	"github.com/mzflow/mzflow/rules"
 )
 
@@ -24,7 +23,7 @@ const (
 	UpdateReassign  = "reassign"
 	UpdateReveal    = "reveal"
 	// QueryState answers the case as the workflow knows it, in the read model's shape
-	// (activities.ProjectInput with every event and notice of this run): the read model
+	// (ProjectInput with every event and notice of this run): the read model
 	// is checked against it and rebuilt from it.
 	QueryState = "state"
 	// UpdateReproject projects the whole of this run again, in a workflow task of its
@@ -58,12 +57,6 @@ type Actor struct {
 	Role    mzflow.Role
 	OrgCode string
 }
-
-// Applicant is the person a case is about. The ID number arrives only sealed, hashed and
-// masked (the API does that), so it is never in a workflow's history in any readable form;
-// the payload codec encrypts the rest. It is the projection's own type: the workflow
-// hands it over as it is.
-type Applicant = activities.Applicant
 
 // CaseInput starts a case workflow. It carries the rules the case started with, so a
 // later edit of the rules never changes a running case. State is set only when the
@@ -108,7 +101,7 @@ type Task struct {
 	Reminded    bool
 	Level       int
 	NextEscAt   time.Time
-	Notified    []activities.Notified
+	Notified    []Notified
 	AssigneeID  int64
 	Decision    *Decision
 	// recompute is set when the calendar changed and the wait loop must re-read DueAt.

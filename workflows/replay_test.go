@@ -1,4 +1,4 @@
-package workflows
+package workflows_test
 
 import (
 	"encoding/hex"
@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mzflow/mzflow/privacy"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 // TestReplay replays every recorded history in testdata against today's workflow code.
@@ -41,7 +42,7 @@ func TestReplay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.RegisterWorkflowWithOptions(Assistance, workflow.RegisterOptions{Name: AssistanceWorkflow})
+			r.RegisterWorkflowWithOptions(workflows.Assistance, workflow.RegisterOptions{Name: workflows.AssistanceWorkflow})
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Errorf("replay %s: %v", f, err)
 			}

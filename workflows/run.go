@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mzflow/mzflow"
-	"github.com/mzflow/mzflow/activities"
 )
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
@@ -91,8 +90,8 @@ func (r *caseRun) revision(ctx workflow.Context) int64 {
 
 // projection is the case in the read model's shape, with the events and notices after
 // from (up to the last one recorded): what the read model must hold in that range.
-func (r *caseRun) projection(ctx workflow.Context, from int) activities.ProjectInput {
-	in := activities.ProjectInput{
+func (r *caseRun) projection(ctx workflow.Context, from int) ProjectInput {
+	in := ProjectInput{
 		CaseID: r.in.CaseID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID,
 		Program: r.in.Program, Category: r.in.Category, TownshipCode: r.in.TownshipCode,
 		Village: r.in.Village, Urgent: r.in.Urgent, RelatedToStaff: r.in.RelatedToStaff,
@@ -104,7 +103,7 @@ func (r *caseRun) projection(ctx workflow.Context, from int) activities.ProjectI
 		Revision: r.revision(ctx), FromSeq: from, TaskSeq: r.st.TaskSeq,
 	}
 	for _, t := range r.st.Tasks {
-		pt := activities.TaskRow{ID: t.ID, Step: t.Step, Role: t.Role, OrgCode: t.OrgCode, Status: t.Status,
+		pt := TaskRow{ID: t.ID, Step: t.Step, Role: t.Role, OrgCode: t.OrgCode, Status: t.Status,
 			CreatedAt: t.CreatedAt, DueAt: t.DueAt, Provisional: t.Provisional, Level: t.Level,
 			AssigneeID: t.AssigneeID, Notified: t.Notified}
 		if t.Decision != nil {
@@ -114,14 +113,14 @@ func (r *caseRun) projection(ctx workflow.Context, from int) activities.ProjectI
 	}
 	for _, e := range r.st.Timeline {
 		if e.Seq > from {
-			in.Events = append(in.Events, activities.EventRow{Seq: e.Seq, Type: e.Type, Step: e.Step,
+			in.Events = append(in.Events, EventRow{Seq: e.Seq, Type: e.Type, Step: e.Step,
 				ActorID: e.Actor.ID, ActorName: e.Actor.Name, ActorRole: e.Actor.Role, At: e.At,
 				Comment: e.Comment, Data: string(e.Data)})
 		}
 	}
 	for _, n := range r.st.Notices {
 		if n.Seq > from {
-			in.Notices = append(in.Notices, activities.NoticeRow{Key: n.Key, Seq: n.Seq, Kind: n.Kind, Role: n.Role,
+			in.Notices = append(in.Notices, NoticeRow{Key: n.Key, Seq: n.Seq, Kind: n.Kind, Role: n.Role,
 				OrgCode: n.OrgCode, UserID: n.UserID, TaskID: n.TaskID, Text: n.Text})
 		}
 	}
@@ -147,9 +146,9 @@ func (r *caseRun) projectFrom(ctx workflow.Context, from int) error {
 	// throughput (make bench). Histories recorded before keep the regular activity.
 	var f workflow.Future
 	if workflow.GetVersion(ctx, "project-local", workflow.DefaultVersion, 1) == 1 {
-		f = workflow.ExecuteLocalActivity(projectOpts(ctx), a.Project, in)
+		f = workflow.ExecuteLocalActivity(projectOpts(ctx), ActivityProject, in)
 	} else {
-		f = workflow.ExecuteActivity(activityOpts(ctx), a.Project, in)
+		f = workflow.ExecuteActivity(activityOpts(ctx), ActivityProject, in)
 	}
 	if err := f.Get(ctx, nil); err != nil {
 		return err
@@ -161,10 +160,10 @@ func (r *caseRun) projectFrom(ctx workflow.Context, from int) error {
 
 // deadline asks the calendar (a local activity, so the answer is in history and a
 // calendar edit never changes a replay).
-func (r *caseRun) deadline(ctx workflow.Context, from time.Time, l mzflow.Limit) (activities.DeadlineResult, error) {
-	var out activities.DeadlineResult
-	err := workflow.ExecuteLocalActivity(localOpts(ctx), a.Deadline,
-		activities.DeadlineInput{From: from, Limit: l, RemindBefore: r.in.Rules.RemindBefore}).Get(ctx, &out)
+func (r *caseRun) deadline(ctx workflow.Context, from time.Time, l mzflow.Limit) (DeadlineResult, error) {
+	var out DeadlineResult
+	err := workflow.ExecuteLocalActivity(localOpts(ctx), ActivityDeadline,
+		DeadlineInput{From: from, Limit: l, RemindBefore: r.in.Rules.RemindBefore}).Get(ctx, &out)
 	return out, err
 }
 
@@ -206,7 +205,7 @@ func (r *caseRun) register(ctx workflow.Context) error {
 	}, func() error { return nil }); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (activities.ProjectInput, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (ProjectInput, error) {
 		return r.projection(ctx, r.st.RunStartSeq), nil
 	}); err != nil {
 		return err

@@ -4,18 +4,16 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/workflow"
-
-	"github.com/mzflow/mzflow/activities"
 )
 
 // SmokeWorkflow is the workflow type name of Smoke.
 const SmokeWorkflow = "Smoke"
 
 // SmokeInput is Smoke's input.
-type SmokeInput = activities.DeadlineInput
+type SmokeInput = DeadlineInput
 
 // SmokeResult is Smoke's result.
-type SmokeResult = activities.DeadlineResult
+type SmokeResult = DeadlineResult
 
 // Smoke asks the worker's calendar for one deadline. It proves, end to end, that a
 // client reaches the server, the worker polls the task queue and activities run: tests
@@ -23,6 +21,6 @@ type SmokeResult = activities.DeadlineResult
 func Smoke(ctx workflow.Context, in SmokeInput) (SmokeResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	var out SmokeResult
-	err := workflow.ExecuteActivity(ctx, a.Deadline, in).Get(ctx, &out)
+	err := workflow.ExecuteActivity(ctx, ActivityDeadline, in).Get(ctx, &out)
 	return out, err
 }

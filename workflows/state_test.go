@@ -1,4 +1,4 @@
-package workflows
+package workflows_test
 
 import (
 	"slices"
@@ -7,7 +7,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/mzflow/mzflow"
-	"github.com/mzflow/mzflow/activities"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 // TestStateQueryAndReproject: the state query answers the whole of this run in the read
@@ -16,14 +16,14 @@ import (
 // before, and says which events it is authoritative for.
 func TestStateQueryAndReproject(t *testing.T) {
 	h := newHarness(t, monday)
-	h.decide("1", clerkYL, OutcomeReturn, "材料不全", map[string]any{"missing_items": []string{"户口簿"}}, "")
-	h.update(UpdateMaterials, ReasonInput{Reason: "已补齐", Actor: clerkYL}, "")
-	h.decide("2", clerkYL, OutcomeComplete, "受理", nil, "")
-	var snap activities.ProjectInput
+	h.decide("1", clerkYL, workflows.OutcomeReturn, "材料不全", map[string]any{"missing_items": []string{"户口簿"}}, "")
+	h.update(workflows.UpdateMaterials, workflows.ReasonInput{Reason: "已补齐", Actor: clerkYL}, "")
+	h.decide("2", clerkYL, workflows.OutcomeComplete, "受理", nil, "")
+	var snap workflows.ProjectInput
 	h.after(func() {
-		v, err := h.env.QueryWorkflow(QueryState)
+		v, err := h.env.QueryWorkflow(workflows.QueryState)
 		if err != nil {
-			t.Fatalf("query %s: %v", QueryState, err)
+			t.Fatalf("query %s: %v", workflows.QueryState, err)
 		}
 		if err := v.Get(&snap); err != nil {
 			t.Fatal(err)
@@ -32,7 +32,7 @@ func TestStateQueryAndReproject(t *testing.T) {
 	var before int
 	h.after(func() {
 		before = len(h.all)
-		h.env.UpdateWorkflow(UpdateReproject, "reproject-1", &testsuite.TestUpdateCallback{
+		h.env.UpdateWorkflow(workflows.UpdateReproject, "reproject-1", &testsuite.TestUpdateCallback{
 			OnReject: func(err error) { t.Errorf("reproject rejected: %v", err) }, OnAccept: func() {},
 			OnComplete: func(_ any, err error) {
 				if err != nil {
@@ -41,7 +41,7 @@ func TestStateQueryAndReproject(t *testing.T) {
 			},
 		})
 	})
-	h.update(UpdateWithdraw, ReasonInput{Reason: "申请人撤回", Actor: clerkYL}, "")
+	h.update(workflows.UpdateWithdraw, workflows.ReasonInput{Reason: "申请人撤回", Actor: clerkYL}, "")
 	h.run(input(mzflow.Dibao))
 	projections := h.all
 
@@ -53,7 +53,7 @@ func TestStateQueryAndReproject(t *testing.T) {
 	if snap.FromSeq != 0 || len(seqs) == 0 || seqs[0] != 1 || seqs[len(seqs)-1] != snap.LastSeq || len(seqs) != snap.LastSeq {
 		t.Fatalf("state query events %v from %d, want 1..%d", seqs, snap.FromSeq, snap.LastSeq)
 	}
-	written := map[int]activities.EventRow{}
+	written := map[int]workflows.EventRow{}
 	for _, e := range h.evts {
 		written[e.Seq] = e
 	}
@@ -62,8 +62,8 @@ func TestStateQueryAndReproject(t *testing.T) {
 			t.Errorf("event %d: query %+v, projected %+v", e.Seq, e, w)
 		}
 	}
-	if len(snap.Tasks) != 4 || snap.Tasks[0].DecidedBy != clerkYL.ID || snap.Tasks[0].Outcome != OutcomeReturn ||
-		snap.Tasks[1].Step != mzflow.StepIntake || snap.Tasks[1].Outcome != OutcomeComplete || snap.TaskSeq != 4 {
+	if len(snap.Tasks) != 4 || snap.Tasks[0].DecidedBy != clerkYL.ID || snap.Tasks[0].Outcome != workflows.OutcomeReturn ||
+		snap.Tasks[1].Step != mzflow.StepIntake || snap.Tasks[1].Outcome != workflows.OutcomeComplete || snap.TaskSeq != 4 {
 		t.Errorf("state query tasks %+v (task seq %d), want intake returned by %d, intake completed, then two open (4)", snap.Tasks, snap.TaskSeq, clerkYL.ID)
 	}
 
@@ -73,7 +73,7 @@ func TestStateQueryAndReproject(t *testing.T) {
 	}
 	re := projections[before]
 	if re.FromSeq != 0 || len(re.Events) != re.LastSeq || !slices.EqualFunc(re.Events, snap.Events[:min(len(snap.Events), len(re.Events))],
-		func(a, b activities.EventRow) bool { return a.Seq == b.Seq && a.Type == b.Type }) {
+		func(a, b workflows.EventRow) bool { return a.Seq == b.Seq && a.Type == b.Type }) {
 		t.Errorf("reproject projected events from %d: %d of %d, want the whole run", re.FromSeq, len(re.Events), re.LastSeq)
 	}
 	for i := 1; i < len(projections); i++ {

@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/mzflow/mzflow"
-	"github.com/mzflow/mzflow/activities"
 )
 
 // human is the one human-step primitive every process uses: it opens a task for a role
@@ -149,7 +148,7 @@ func (r *caseRun) escalate(ctx workflow.Context, t *Task) error {
 		org = r.in.TownshipCode
 	}
 	now := workflow.Now(ctx)
-	t.Notified = append(t.Notified, activities.Notified{Level: t.Level, Role: role, Org: org, At: now})
+	t.Notified = append(t.Notified, Notified{Level: t.Level, Role: role, Org: org, At: now})
 	r.event(ctx, "escalated", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "level": t.Level, "notified_role": role, "org": org})
 	text := sprintf("【逾期督办·%d级】%s（%s）的「%s」已于 %s 到期未办", t.Level, r.in.Applicant.Name, r.in.Program.Name(), t.Step.Name(), t.DueDate)
 	r.notify(Notice{Key: sprintf("%s/escalation/%d", t.ID, t.Level), Kind: "escalation",

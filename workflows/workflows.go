@@ -3,10 +3,5 @@
 // of that goes through activities, so replaying a history gives the same commands.
 package workflows
 
-import "github.com/mzflow/mzflow/activities"
-
 // TaskQueue is the one task queue the mzflow worker polls.
 const TaskQueue = "mzflow"
-
-// a names activities for ExecuteActivity; it is never called directly.
-var a *activities.Activities

@@ -12,7 +12,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 
-	"github.com/mzflow/mzflow/activities"
 	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/store"
 	"github.com/mzflow/mzflow/store/storetest"
@@ -193,8 +192,8 @@ func testClient(t *testing.T, hostPort, data string) client.Client {
 }
 
 // workflowState asks a workflow what it knows of its case (workflows.QueryState).
-func workflowState(ctx context.Context, c client.Client, workflowID string) (activities.ProjectInput, error) {
-	var snap activities.ProjectInput
+func workflowState(ctx context.Context, c client.Client, workflowID string) (workflows.ProjectInput, error) {
+	var snap workflows.ProjectInput
 	v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
 	if err == nil {
 		err = v.Get(&snap)
@@ -221,7 +220,7 @@ func checkAgainstWorkflow(t *testing.T, st *store.Store, c client.Client, caseID
 }
 
 // readModelDiff lists how the read model differs from a workflow's state.
-func readModelDiff(t *testing.T, ctx context.Context, st *store.Store, snap activities.ProjectInput) []string {
+func readModelDiff(t *testing.T, ctx context.Context, st *store.Store, snap workflows.ProjectInput) []string {
 	t.Helper()
 	var diffs []string
 	differ := func(format string, args ...any) { diffs = append(diffs, fmt.Sprintf(format, args...)) }
