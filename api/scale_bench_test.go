@@ -76,7 +76,7 @@ func BenchmarkScale(b *testing.B) {
 		}
 		queries = []scaleQuery{
 			{"inbox", "/api/v1/tasks?scope=mine", "clerk_yl"},
-			{"overdue", "/api/v1/supervision/overdue", "supervisor"},
+			{"overdue", "/api/v1/overdue", "supervisor"},
 			{"search-name", "/api/v1/cases?q=" + url.QueryEscape(sc.SearchName), "reviewer"},
 			{"search-id", "/api/v1/cases?q=" + sc.SearchID, "reviewer"},
 		}

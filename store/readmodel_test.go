@@ -325,7 +325,7 @@ func TestListCases(t *testing.T) {
 	})
 }
 
-// taskFixture is a set of cases with tasks for the task lists and the supervision board:
+// taskFixture is a set of cases with tasks for the task lists and the overdue board:
 // open tasks by due date are t3 (-3d), t2 (-1d), t7 (-1d), t1 (+2d), t4 (no due date).
 func taskFixture(t *testing.T, st *store.Store, now time.Time) {
 	t.Helper()

@@ -14,7 +14,7 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // ECharts, loaded with the supervision page only, is the largest chunk.
+    // ECharts, loaded with the overdue board only, is the largest chunk.
     chunkSizeWarningLimit: 700,
   },
   server: {

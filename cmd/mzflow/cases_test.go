@@ -282,7 +282,7 @@ func runCaseEndToEnd(t *testing.T, e *e2e, s *devStack) {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		call(t, "GET", e.base+"/api/v1/supervision/overdue", e.as("supervisor"), nil, &board)
+		call(t, "GET", e.base+"/api/v1/overdue", e.as("supervisor"), nil, &board)
 		if len(board.Items) > 0 && board.Items[0].Level >= 2 {
 			break
 		}
@@ -293,6 +293,15 @@ func runCaseEndToEnd(t *testing.T, e *e2e, s *devStack) {
 	}
 	if it := board.Items[0]; it.CaseID != b.ID || it.OverdueBy == nil || len(it.Notified) < 2 || it.Notified[0].Role != "township_head" || it.Notified[1].Role != "supervisor" {
 		t.Errorf("overdue board item = %+v, want case %s told township_head then supervisor", it, b.ID)
+	}
+	// The board's old name answers for one release (API.md "Overdue board").
+	var old struct {
+		Items []struct {
+			CaseID string `json:"case_id"`
+		} `json:"items"`
+	}
+	if code := call(t, "GET", e.base+"/api/v1/supervision/overdue", e.as("supervisor"), nil, &old); code != 200 || len(old.Items) == 0 || old.Items[0].CaseID != b.ID {
+		t.Errorf("GET /supervision/overdue = %d %+v, want the same board as /overdue", code, old)
 	}
 	var inbox struct {
 		Items []struct {

@@ -160,7 +160,7 @@ test('the supervisors\' board shows a task made overdue by the short rules', asy
 
   // Intake is due in 3 s and escalates every 2 s: township head, then the supervisor.
   const supervisor = await signIn(browser, 'supervisor')
-  await supervisor.goto('/supervision')
+  await supervisor.goto('/overdue')
   const board = supervisor.getByTestId('overdue-board')
   await expect(async () => {
     await supervisor.getByRole('button', { name: '刷新' }).click()

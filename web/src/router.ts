@@ -19,7 +19,9 @@ export const router = createRouter({
         { path: 'cases', name: 'cases', component: () => import('./views/CasesView.vue'), meta: { title: '申请' } },
         { path: 'cases/new', name: 'case-new', component: () => import('./views/NewCaseView.vue'), meta: { title: '新建申请' } },
         { path: 'cases/:id', name: 'case', component: () => import('./views/CaseView.vue'), props: true, meta: { title: '申请详情' } },
-        { path: 'supervision', name: 'supervision', component: () => import('./views/SupervisionView.vue'), meta: { title: '督办' } },
+        { path: 'overdue', name: 'overdue', component: () => import('./views/OverdueView.vue'), meta: { title: '逾期看板' } },
+        // The board's old address; 督办 now names the dispatch meeting's supervision items.
+        { path: 'supervision', redirect: '/overdue' },
         { path: 'notifications', name: 'notifications', component: () => import('./views/NotificationsView.vue'), meta: { title: '消息' } },
         { path: 'admin/rules', name: 'rules', component: () => import('./views/admin/RulesView.vue'), meta: { title: '办理规则' } },
         { path: 'admin/users', name: 'users', component: () => import('./views/admin/UsersView.vue'), meta: { title: '用户与单位' } },

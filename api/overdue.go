@@ -13,8 +13,9 @@ import (
 	"github.com/mzflow/mzflow/store"
 )
 
-// SupervisionStore is what the supervisors' board and the inbox read.
-type SupervisionStore interface {
+// OverdueStore is what the overdue board (逾期看板) and the notifications list read.
+// "Supervision" names the supervision items (督办) of the dispatch meeting.
+type OverdueStore interface {
 	OverdueTasks(ctx context.Context, f store.OverdueFilter) ([]store.Task, error)
 	Summary(ctx context.Context, from, to, now time.Time) ([]store.TownshipSummary, error)
 	Notifications(ctx context.Context, userID int64, unreadOnly bool, page, pageSize int) ([]store.Notification, int64, error)
@@ -22,16 +23,16 @@ type SupervisionStore interface {
 	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
 }
 
-type supervisionHandler struct {
-	store SupervisionStore
+type overdueHandler struct {
+	store OverdueStore
 	cases *caseHandler
 	cal   *calendar.Calendar
 	now   func() time.Time
 }
 
-// overdue answers GET /supervision/overdue: open tasks past due, most overdue first,
+// overdue answers GET /overdue (and its old name /supervision/overdue): open tasks past due, most overdue first,
 // with how many working days late and who was told at each escalation level.
-func (h *supervisionHandler) overdue(c *gin.Context) {
+func (h *overdueHandler) overdue(c *gin.Context) {
 	p := principalOf(c)
 	minLevel, _ := strconv.Atoi(c.DefaultQuery("min_level", "0"))
 	f := store.OverdueFilter{TownshipCode: c.Query("township_code"), Program: mzflow.Program(c.Query("program")),
@@ -52,8 +53,9 @@ func (h *supervisionHandler) overdue(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": len(items)})
 }
 
-// summary answers GET /supervision/summary?period=YYYY-MM per township.
-func (h *supervisionHandler) summary(c *gin.Context) {
+// summary answers GET /overdue/summary?period=YYYY-MM per township (old name
+// /supervision/summary).
+func (h *overdueHandler) summary(c *gin.Context) {
 	period := c.DefaultQuery("period", h.now().In(calendar.Zone).Format("2006-01"))
 	from, err := time.ParseInLocation("2006-01", period, calendar.Zone)
 	if err != nil {
@@ -68,7 +70,7 @@ func (h *supervisionHandler) summary(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"period": period, "items": rows})
 }
 
-func (h *supervisionHandler) notifications(c *gin.Context) {
+func (h *overdueHandler) notifications(c *gin.Context) {
 	p := principalOf(c)
 	page, size := pageOf(c)
 	ns, total, err := h.store.Notifications(c.Request.Context(), p.ID, c.Query("unread") == "true", page, size)
@@ -89,7 +91,7 @@ func (h *supervisionHandler) notifications(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "page_size": size, "unread": unread})
 }
 
-func (h *supervisionHandler) markRead(c *gin.Context) {
+func (h *overdueHandler) markRead(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		fail(c, mzflow.Errorf(mzflow.CodeNotFound, "通知不存在"))

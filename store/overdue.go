@@ -47,7 +47,7 @@ func (s *Store) OverdueTasks(ctx context.Context, f OverdueFilter) ([]Task, erro
 	return ts, translate(err, "任务")
 }
 
-// TownshipSummary is one township's row of the supervision summary.
+// TownshipSummary is one township's row of the overdue board's summary.
 type TownshipSummary struct {
 	TownshipCode  string  `json:"township_code"`
 	TownshipName  string  `json:"township_name"`
