@@ -15,8 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
@@ -132,24 +130,18 @@ func (h *caseHandler) create(c *gin.Context) {
 		// between the start and the answer recognises its own case below.
 		in.CaseID = idempotentCaseID(p.ID, key, reqHash)
 	}
-	wfID := string(req.Program) + "-" + in.Applicant.IDHash[:24]
-	_, err = h.wf.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: wfID, TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		// Without this the SDK hands back the running case as if it were new.
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflows.AssistanceWorkflow, in)
-	if err = temporalError(err); err != nil && mzflow.ErrorCode(err) != mzflow.CodeDuplicateCase {
-		fail(c, err)
+	start, ok := workflows.StartOf(in)
+	if !ok {
+		fail(c, mzflow.Errorf(mzflow.CodeRuleViolation, "该项目的办理流程尚未开通"))
 		return
 	}
-	// Wait for the first projection, so the clerk reads the new case at once. After a
-	// duplicate start this also says which case the running workflow is: the person's
-	// open case (in progress, or approved and waiting for its re-check), or this very
-	// request started before a crash, which then simply completes.
+	// Start the case, or find the one running under its ID, and wait for its first
+	// projection, in one round trip: the clerk reads the new case at once. The answer
+	// says which case the running workflow is: the person's open case (in progress, or
+	// approved and waiting for its re-check), or this very request started before a
+	// crash, which then simply completes.
 	var res workflows.UpdateResult
-	if err := update(ctx, h.wf, &h.slots, wfID, workflows.UpdateSync, "", nil, &res); err != nil {
+	if err := startCase(ctx, h.wf, &h.slots, start, in, &res); err != nil {
 		fail(c, err)
 		return
 	}
@@ -172,8 +164,8 @@ func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *cre
 	details := map[string]any{}
 	if !req.Program.Valid() {
 		details["program"] = "请选择救助项目（dibao、tekun、linshi）"
-	} else if req.Program == mzflow.Veteran {
-		return in, mzflow.Errorf(mzflow.CodeRuleViolation, "退役军人身份认定流程尚未开通")
+	} else if !workflows.Runs(req.Program) {
+		return in, mzflow.Errorf(mzflow.CodeRuleViolation, "%s的办理流程尚未开通", req.Program.Name())
 	}
 	name := strings.TrimSpace(req.Applicant.Name)
 	if n := utf8.RuneCountInString(name); n < 2 || n > 30 {

@@ -5,17 +5,20 @@ import (
 	"errors"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 // Workflows is what the API asks of Temporal: start a case, send it an update, signal
 // it. The SDK client satisfies it.
 type Workflows interface {
-	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow interface{}, args ...interface{}) (client.WorkflowRun, error)
+	NewWithStartWorkflowOperation(options client.StartWorkflowOptions, workflow interface{}, args ...interface{}) client.WithStartWorkflowOperation
+	UpdateWithStartWorkflow(ctx context.Context, options client.UpdateWithStartWorkflowOptions) (client.WorkflowUpdateHandle, error)
 	UpdateWorkflow(ctx context.Context, options client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error)
 	SignalWorkflow(ctx context.Context, workflowID string, runID string, signalName string, arg interface{}) error
 }
@@ -41,6 +44,30 @@ func update(ctx context.Context, wf Workflows, slots *updateSlots, workflowID, n
 	})
 	if err == nil {
 		err = h.Get(ctx, out)
+	}
+	return temporalError(err)
+}
+
+// startCase starts a case's workflow, or finds the one running under its ID (the
+// person's open case of that program), and waits for its first projection: one
+// update-with-start. res names the case the running workflow is.
+func startCase(ctx context.Context, wf Workflows, slots *updateSlots, start workflows.CaseStart, in workflows.CaseInput, res *workflows.UpdateResult) error {
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+	release, err := slots.acquire(ctx, start.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	op := wf.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID: start.ID, TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}, start.Workflow, in)
+	h, err := wf.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateSync, WaitForStage: client.WorkflowUpdateStageCompleted}})
+	if err == nil {
+		err = h.Get(ctx, res)
 	}
 	return temporalError(err)
 }
