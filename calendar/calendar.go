@@ -37,9 +37,70 @@ const dateLayout = "2006-01-02"
 //go:embed holidays.json
 var embedded []byte
 
+// statutory is the 放假办法's own days, by year: what is certainly off in a year whose
+// arrangement is not published yet (statutory.json says where the dates come from).
+//
+//go:embed statutory.json
+var statutoryJSON []byte
+
+// statutory holds, per year, the dayKeys of the statutory days.
+var statutory = loadStatutory()
+
+func loadStatutory() map[int]map[int]bool {
+	var file struct {
+		Source string               `json:"source"`
+		Years  map[string][5]string `json:"years"`
+	}
+	if err := json.Unmarshal(statutoryJSON, &file); err != nil || file.Source == "" {
+		panic(fmt.Sprintf("calendar: statutory.json: %v", err))
+	}
+	out := map[int]map[int]bool{}
+	for key, lunar := range file.Years {
+		year, err := strconv.Atoi(key)
+		if err != nil {
+			panic(fmt.Sprintf("calendar: statutory.json: year %q", key))
+		}
+		days := map[int]bool{}
+		add := func(d time.Time) {
+			if d.Year() != year {
+				panic(fmt.Sprintf("calendar: statutory.json: %s is not in %d", FormatDate(d), year))
+			}
+			days[dayKey(d)] = true
+		}
+		for _, md := range []string{"01-01", "05-01", "05-02", "10-01", "10-02", "10-03"} {
+			d, _ := ParseDate(key + "-" + md)
+			add(d)
+		}
+		for i, s := range lunar {
+			d, err := ParseDate(s)
+			if err != nil {
+				panic(fmt.Sprintf("calendar: statutory.json: %d: %v", year, err))
+			}
+			add(d)
+			if i == 1 { // 正月初一, then 初二 and 初三
+				add(d.AddDate(0, 0, 1))
+				add(d.AddDate(0, 0, 2))
+			}
+		}
+		out[year] = days
+	}
+	return out
+}
+
+// statutoryDays lists a year's statutory days in date order (for tests and the page).
+func statutoryDays(year int) []string {
+	var days []string
+	for d := time.Date(year, 1, 1, 0, 0, 0, 0, Zone); d.Year() == year; d = d.AddDate(0, 0, 1) {
+		if statutory[year][dayKey(d)] {
+			days = append(days, FormatDate(d))
+		}
+	}
+	return days
+}
+
 // YearData is one year's holiday arrangement as an administrator sees and edits it.
 // Published is false for a year the State Council has not yet announced; deadlines that
-// reach into such a year are counted Monday to Friday and marked provisional.
+// reach into such a year skip weekends and the statutory days and are marked provisional.
 type YearData struct {
 	Year      int      `json:"year"`
 	Holidays  []string `json:"holidays"`
@@ -212,9 +273,9 @@ func validate(year int, holidays, workdays []string) (*yearData, error) {
 var weekdayNames = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
 // IsWorkday reports whether d's civil date in Zone is a working day: listed holidays are
-// off, listed make-up days are on, other days follow Monday to Friday. Provisional is
-// true when d's year has no data, because the Monday-to-Friday answer is only a guess
-// until the State Council publishes that year.
+// off, listed make-up days are on, other days follow Monday to Friday. In a year with no
+// published arrangement the statutory days of the 放假办法 are off as well, and the
+// answer is provisional: the notice adds bridging days and make-up working days.
 func (c *Calendar) IsWorkday(d time.Time) (workday, provisional bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -232,6 +293,11 @@ func (c *Calendar) workday(d time.Time) (workday, provisional bool) {
 		if y.workdays[k] {
 			return true, false
 		}
+	}
+	if !ok && statutory[d.Year()][dayKey(d)] {
+		// Unpublished, but the law itself gives this day off; only the make-up days
+		// and the bridging days around it await the notice.
+		return false, true
 	}
 	wd := d.Weekday()
 	return wd != time.Saturday && wd != time.Sunday, !ok

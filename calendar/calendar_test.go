@@ -213,7 +213,7 @@ func TestDue(t *testing.T) {
 		{"d ends on a make-up Sunday", "2025-09-21 09:00", "7d", "2025-09-28", false},
 		{"d ends on a workday", "2025-03-03 09:00", "7d", "2025-03-10", false},
 		{"WD within 2026", "2026-12-21 09:00", "5WD", "2026-12-28", false},
-		{"WD reaching 2027", "2026-12-29 09:00", "3WD", "2027-01-01", true},
+		{"WD reaching 2027", "2026-12-29 09:00", "3WD", "2027-01-04", true}, // 元旦 2027 is off, provisionally
 		{"d reaching 2027", "2026-12-25 09:00", "10d", "2027-01-04", true},
 		{"WD within 2027", "2027-03-01 09:00", "1WD", "2027-03-02", true},
 		{"WD from 2022", "2022-12-30 09:00", "1WD", "2023-01-03", true},
@@ -273,14 +273,54 @@ func TestIsWorkdayProvisional(t *testing.T) {
 		date              string
 		workday, provisnl bool
 	}{
-		{"2027-01-01", true, true}, // a Friday: surely a holiday, but not yet published
+		// 2027 is not published: weekends and the statutory days of the 放假办法 are off,
+		// the rest Monday to Friday, every answer provisional.
+		{"2027-01-01", false, true}, // 元旦, a Friday
 		{"2027-01-02", false, true},
+		{"2027-02-05", false, true}, // 除夕, a Friday
+		{"2027-02-08", false, true}, // 正月初三, a Monday
+		{"2027-02-09", true, true},
+		{"2027-04-05", false, true}, // 清明, a Monday
+		{"2027-06-09", false, true}, // 端午, a Wednesday
+		{"2027-09-15", false, true}, // 中秋, a Wednesday
+		{"2027-10-01", false, true},
+		{"2027-10-04", true, true}, // the law gives 3 days; the rest of the week awaits the notice
+		{"2035-05-02", false, true},
 		{"2022-12-30", true, true},
 		{"2026-12-31", true, false},
 	} {
 		w, p := c.IsWorkday(day(t, tc.date))
 		if w != tc.workday || p != tc.provisnl {
 			t.Errorf("IsWorkday(%s) = %v, %v, want %v, %v", tc.date, w, p, tc.workday, tc.provisnl)
+		}
+	}
+}
+
+// TestStatutoryDays checks the shipped statutory table against the State Council's
+// published arrangements: every statutory day of 2025 and 2026 is off in them. It
+// covers every year to 2035.
+func TestStatutoryDays(t *testing.T) {
+	c := New()
+	for _, y := range []int{2025, 2026} {
+		days := statutoryDays(y)
+		if len(days) != 13 {
+			t.Errorf("%d: %d statutory days, want 13 (放假办法 2024)", y, len(days))
+		}
+		published := c.Year(y)
+		for _, d := range days {
+			if !slices.Contains(published.Holidays, d) {
+				t.Errorf("%d: statutory day %s is not off in the published arrangement", y, d)
+			}
+		}
+	}
+	// 13 days a year, 12 where 中秋 falls in the National Day (2028, 2031).
+	for y := 2025; y <= 2035; y++ {
+		want := 13
+		if y == 2028 || y == 2031 {
+			want = 12
+		}
+		if n := len(statutoryDays(y)); n != want {
+			t.Errorf("%d: %d statutory days, want %d", y, n, want)
 		}
 	}
 }
