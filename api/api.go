@@ -42,8 +42,10 @@ type Deps struct {
 	Calendar *calendar.Calendar
 	Rules    func() *rules.Rules
 	Temporal Health
-	// Workflows starts cases and sends them decisions; Keys seals and hashes ID numbers.
+	// Workflows starts cases and sends them decisions; Tell tells them of calendar
+	// changes; Keys seals and hashes ID numbers.
 	Workflows Workflows
+	Tell      Teller
 	Keys      Sealer
 	// County is the county's division code, the organisation of county roles.
 	County string
@@ -95,7 +97,7 @@ func New(d Deps) http.Handler {
 	})
 
 	auth := &authHandler{store: d.Store, now: d.Now}
-	cal := &calendarHandler{cal: d.Calendar, store: d.Store, wf: d.Workflows, log: d.Log, now: d.Now}
+	cal := &calendarHandler{cal: d.Calendar, store: d.Store, tell: d.Tell, log: d.Log, now: d.Now}
 	rh := &rulesHandler{rules: d.Rules}
 	ch := &caseHandler{metrics: m, store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, log: d.Log, now: d.Now, county: d.County}
 	sh := &overdueHandler{store: d.Store, cases: ch, cal: d.Calendar, now: d.Now}

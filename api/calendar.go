@@ -11,19 +11,17 @@ import (
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
-	"github.com/mzflow/mzflow/workflows"
 )
 
 // CalendarStore persists administrators' holiday arrangements.
 type CalendarStore interface {
 	SaveCalendarYear(ctx context.Context, year int, holidays, workdays []string, by int64, at time.Time) error
-	OpenWorkflowIDs(ctx context.Context) ([]string, error)
 }
 
 type calendarHandler struct {
 	cal   *calendar.Calendar
 	store CalendarStore
-	wf    Workflows
+	tell  Teller
 	log   *slog.Logger
 	now   func() time.Time
 }
@@ -78,7 +76,10 @@ type calendarYearRequest struct {
 }
 
 // setYear stores a year's holidays and make-up days; answers use them at once. It
-// validates, then persists, then applies, so a bad date or a failed save changes nothing.
+// validates, then persists, then applies, so a bad date or a failed save changes nothing;
+// then it has Temporal tell every open case (a batch job, after the save, so workers
+// reading the calendar again see the new year). When the job cannot be started the
+// answer is 503: the year is saved, and saving it again tells the cases.
 func (h *calendarHandler) setYear(c *gin.Context) {
 	y, ok := parseYear(c)
 	if !ok {
@@ -100,29 +101,14 @@ func (h *calendarHandler) setYear(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.cal.Year(y))
-	h.tellOpenCases(y)
-}
-
-// tellOpenCases signals every open case that year y changed, so deadlines falling in it
-// are computed again. It runs after the answer: a case that misses the signal (Temporal
-// briefly down) keeps its old due time, which the administrator sees on the case.
-func (h *calendarHandler) tellOpenCases(y int) {
-	if h.wf == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	ids, err := h.store.OpenWorkflowIDs(ctx)
-	if err != nil {
-		h.log.Error("calendar changed: list open cases", "year", y, "err", err)
-		return
-	}
-	failed := 0
-	for _, id := range ids {
-		if err := h.wf.SignalWorkflow(ctx, id, "", workflows.SignalCalendarChanged, workflows.CalendarChange{Year: y}); err != nil {
-			failed++
+	if h.tell != nil {
+		job, err := h.tell.StartCalendarChange(c.Request.Context(), y)
+		if err != nil {
+			h.log.Error("calendar changed: telling open cases failed", "year", y, "err", err)
+			fail(c, &mzflow.Error{Code: mzflow.CodeUnavailable, Message: "节假日安排已保存，但未能通知在办案件重新计算期限，请稍后再保存一次", Err: err})
+			return
 		}
+		h.log.Info("calendar changed: open cases are being told", "year", y, "job", job)
 	}
-	h.log.Info("calendar changed: open cases told", "year", y, "cases", len(ids), "failed", failed)
+	c.JSON(http.StatusOK, h.cal.Year(y))
 }

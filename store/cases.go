@@ -379,14 +379,3 @@ func nowOr(t time.Time) time.Time {
 	}
 	return t.UTC()
 }
-
-// OpenWorkflowIDs lists the workflow IDs of cases whose workflows may still hold open
-// tasks (in progress, awaiting materials, or approved and waiting for a re-check), for
-// telling them that the calendar changed.
-func (s *Store) OpenWorkflowIDs(ctx context.Context) ([]string, error) {
-	var ids []string
-	err := s.db.WithContext(ctx).Model(&Case{}).
-		Where("status IN ?", []mzflow.CaseStatus{mzflow.StatusInProgress, mzflow.StatusAwaitingMaterials, mzflow.StatusApproved}).
-		Distinct().Pluck("workflow_id", &ids).Error
-	return ids, translate(err, "申请")
-}

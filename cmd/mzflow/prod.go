@@ -146,7 +146,8 @@ func apiCmd() *cobra.Command {
 			log := cn.log
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
 				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
-					Workflows: cn.tc, Keys: cn.keys, County: county, Log: log, Web: web.Handler(), Metrics: cn.metrics})}
+					Workflows: cn.tc, Keys: cn.keys, County: county,
+					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics})}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.ListenAndServe() }()
 			log.Info("api serving", "addr", addr)
