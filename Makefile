@@ -55,9 +55,11 @@ mariadb:
 chromium:
 	@scripts/chromium.sh
 
-## bench: benchmarks only (never timed assertions in tests). The scale benchmark seeds
+## bench: benchmarks only (never timed assertions in tests). The calendar fan-out files
+## 10 000 cases and tells them of a change by one batch signal (a few minutes). The scale benchmark seeds
 ## mzflow_scale_10k and mzflow_scale_1m on MariaDB once (about 3 minutes) and keeps them.
 bench: mariadb
-	$(GO) test -run '^$$' -bench . -benchmem -skip 'DecideHTTP|UpdateSDK|DecisionRatio|Scale' ./...
+	$(GO) test -run '^$$' -bench . -benchmem -skip 'DecideHTTP|UpdateSDK|DecisionRatio|Scale|CalendarFanout' ./...
 	$(GO) test -run '^$$' -bench 'DecideHTTP|UpdateSDK|DecisionRatio' -benchtime 200x -timeout 15m ./cmd/mzflow/
+	$(GO) test -run '^$$' -bench 'CalendarFanout' -benchtime 1x -timeout 30m ./cmd/mzflow/
 	$(GO) test -run '^$$' -bench 'Scale' -benchtime 500x -timeout 30m ./api/

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
 )
 
@@ -94,8 +95,15 @@ func (h *adminHandler) createOrg(c *gin.Context) {
 			details["parent_code"] = "上级单位不存在或级别不对"
 		default:
 			parent = p
-			if len(req.Code) != want || !digitsOnly.MatchString(req.Code) || !strings.HasPrefix(req.Code, p.Code) {
+			switch {
+			case len(req.Code) != want || !digitsOnly.MatchString(req.Code) || !strings.HasPrefix(req.Code, p.Code):
 				details["code"] = "代码应为 " + strconv.Itoa(want) + " 位数字，并以上级代码 " + p.Code + " 开头（GB/T 10114）"
+			case level == mzflow.LevelTownship:
+				if err := rules.CheckTownshipCode(req.Code); err != nil {
+					details["code"] = mzflow.ErrorMessage(err)
+				}
+			case strings.HasSuffix(req.Code, "000"):
+				details["code"] = "村（社区）代码后3位为序号，不能为000"
 			}
 		}
 	}

@@ -373,6 +373,11 @@ func TestAdminAPI(t *testing.T) {
 		if a := f.do("POST", "/api/v1/admin/orgs", admin, bad); a.Code != 400 || details(a)["code"] == nil {
 			t.Errorf("a township code outside the county = %d %v, want 400 with details.code", a.Code, a.Body)
 		}
+		// Sequence 000 is the county itself, not a township (GB/T 10114).
+		zero := map[string]any{"code": "349901000", "name": "零号镇", "level": "township", "parent_code": store.DemoCounty}
+		if a := f.do("POST", "/api/v1/admin/orgs", admin, zero); a.Code != 400 || details(a)["code"] == nil {
+			t.Errorf("township sequence 000 = %d %v, want 400 with details.code", a.Code, a.Body)
+		}
 
 		user := map[string]any{"username": "clerk_qs", "name": "吴静", "role": "township_clerk", "org_code": "349901102", "password": "qingshan-2026"}
 		if a := f.do("POST", "/api/v1/admin/users", admin, user); a.Code != 201 || a.Body["username"] != "clerk_qs" {

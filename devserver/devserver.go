@@ -153,6 +153,10 @@ func Start(cfg Config) (*Server, error) {
 	dc := dynamicconfig.StaticClient{
 		// New search attributes are visible at once, not after the cache's minute.
 		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
+		// A calendar change is one batch signal to every open case (api.BatchTeller): at
+		// the default 50 signals a second a county's 10 000 cases would wait minutes.
+		dynamicconfig.BatcherRPS.Key():         []dynamicconfig.ConstrainedValue{{Value: 1000}},
+		dynamicconfig.BatcherConcurrency.Key(): []dynamicconfig.ConstrainedValue{{Value: 20}},
 	}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(conf),

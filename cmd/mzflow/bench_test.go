@@ -18,14 +18,18 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/mzflow/mzflow/api"
 	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/workflows"
 )
 
 // benchQueue and benchUpdate name the baseline workflow's task queue and update; the
@@ -43,6 +47,7 @@ type benchStack struct {
 	url   string
 	token string        // clerk_yl: files the cases and decides their intake
 	sdk   client.Client // the same server and payload codec as the product's client
+	keys  *privacy.Keys
 	http  *http.Client
 }
 
@@ -98,6 +103,7 @@ func startBenchStack() (*benchStack, error) {
 		return nil, err
 	}
 	quiet := levelFilter{sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(stderr, nil)))}
+	s.keys = keys
 	s.sdk, err = client.Dial(client.Options{HostPort: a.temporal, Namespace: "default",
 		DataConverter: keys.DataConverter(), Logger: quiet})
 	if err != nil {
@@ -291,3 +297,78 @@ func BenchmarkDecisionRatio(b *testing.B) {
 	b.ReportMetric(dps/ups, "ratio")
 	b.Logf("%d of each, serial: HTTP %.1f decisions/s, SDK %.1f updates/s, ratio %.3f (aim ≥ 0.5)", b.N, dps, ups, dps/ups)
 }
+
+// BenchmarkCalendarFanout: fanoutCases open cases told of a calendar change by one batch
+// signal (api.BatchTeller, what the administrator's save starts), timed until the batch
+// job has signalled them all, against the same number of raw SDK signals to the same
+// workflows from parallel clients, in the same run. The changed year (2035) holds none
+// of their deadlines, so each signal costs only its delivery and one workflow task.
+func BenchmarkCalendarFanout(b *testing.B) {
+	s := sharedStack(b)
+	ctx := context.Background()
+	tasks := s.newCases(b, fanoutCases)
+	workflowIDs := prepare(b, len(tasks), func(ctx context.Context, i int) (string, error) {
+		var c struct {
+			WorkflowID string `json:"workflow_id"`
+		}
+		id := tasks[i][:len(tasks[i])-len("-1")]
+		code, data, err := request(ctx, s.http, "GET", s.url+"/api/v1/cases/"+id, s.token, "", nil, &c)
+		if err == nil && code != http.StatusOK {
+			err = fmt.Errorf("GET case %s = %d %s", id, code, data)
+		}
+		return c.WorkflowID, err
+	})
+	teller := &api.BatchTeller{Service: s.sdk.WorkflowService(), Payloads: s.keys.DataConverter(), Namespace: "default"}
+	var raw, batch time.Duration
+	var told int64
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				for i := next.Add(1) - 1; i < int64(len(workflowIDs)); i = next.Add(1) - 1 {
+					if err := s.sdk.SignalWorkflow(ctx, workflowIDs[i], "", workflows.SignalCalendarChanged, workflows.CalendarChange{Year: 2035}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		raw += time.Since(t0)
+
+		t1 := time.Now()
+		job, err := teller.StartCalendarChange(ctx, 2035)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			d, err := s.sdk.WorkflowService().DescribeBatchOperation(ctx, &workflowservice.DescribeBatchOperationRequest{Namespace: "default", JobId: job})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if d.GetState() == enumspb.BATCH_OPERATION_STATE_COMPLETED || d.GetState() == enumspb.BATCH_OPERATION_STATE_FAILED {
+				if d.GetState() == enumspb.BATCH_OPERATION_STATE_FAILED || d.GetFailureOperationCount() > 0 || d.GetCompleteOperationCount() < int64(len(workflowIDs)) {
+					b.Fatalf("batch %s: %s, %d signalled, %d failed, want all %d", job, d.GetState(), d.GetCompleteOperationCount(), d.GetFailureOperationCount(), len(workflowIDs))
+				}
+				told += d.GetCompleteOperationCount()
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		batch += time.Since(t1)
+	}
+	b.StopTimer()
+	// The batch also tells the open cases other benchmarks of this process left: per case.
+	rawPer, batchPer := raw.Seconds()/float64(b.N*len(workflowIDs)), batch.Seconds()/float64(told)
+	b.ReportMetric(1/rawPer, "raw-signals/s")
+	b.ReportMetric(1/batchPer, "cases-told/s")
+	b.ReportMetric(batchPer/rawPer, "time-ratio")
+	b.Logf("%d open cases: raw SDK signals %.1f/s, batch signal %.1f cases/s (%d told), time per case batch ÷ raw = %.2f",
+		len(workflowIDs), 1/rawPer, 1/batchPer, told, batchPer/rawPer)
+}
+
+// fanoutCases is how many open cases BenchmarkCalendarFanout tells (issue 11: 10 000).
+const fanoutCases = 10_000
