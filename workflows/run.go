@@ -120,8 +120,7 @@ func (r *caseRun) projection(ctx workflow.Context, from int) ProjectInput {
 	}
 	for _, n := range r.st.Notices {
 		if n.Seq > from {
-			in.Notices = append(in.Notices, NoticeRow{Key: n.Key, Seq: n.Seq, Kind: n.Kind, Role: n.Role,
-				OrgCode: n.OrgCode, UserID: n.UserID, TaskID: n.TaskID, Text: n.Text})
+			in.Notices = append(in.Notices, NoticeRow(n))
 		}
 	}
 	return in

@@ -133,10 +133,11 @@ func apiCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			cn, err := cfg.connect(ctx)
-			defer cn.Close()
 			if err != nil {
+				cn.Close() // connect hands back what it opened, also on error
 				return err
 			}
+			defer cn.Close()
 			var current atomic.Pointer[rules.Rules]
 			current.Store(cn.rules)
 			county, err := countyCode(ctx, cn.st)
@@ -181,10 +182,11 @@ func workerCmd() *cobra.Command {
 			}
 			defer ln.Close()
 			cn, err := cfg.connect(ctx)
-			defer cn.Close()
 			if err != nil {
+				cn.Close() // connect hands back what it opened, also on error
 				return err
 			}
+			defer cn.Close()
 			log := cn.log
 			acts := &activities.Activities{Store: cn.st, Calendar: cn.cal, Now: time.Now}
 			w := worker.New(cn.tc, acts)

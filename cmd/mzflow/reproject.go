@@ -42,10 +42,11 @@ func reprojectCmd() *cobra.Command {
 			}
 			ctx := cmd.Context()
 			cn, err := cfg.connect(ctx)
-			defer cn.Close()
 			if err != nil {
+				cn.Close() // connect hands back what it opened, also on error
 				return err
 			}
+			defer cn.Close()
 			acts := &activities.Activities{Store: cn.st, Calendar: cn.cal, Now: time.Now}
 			out := cmd.OutOrStdout()
 			var checked, changed, failed int
