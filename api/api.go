@@ -1,4 +1,4 @@
-// Package api is the HTTP API of API.md on gin: routing, authentication, township scope,
+// Package api is the HTTP API of docs/api.md on gin: routing, authentication, township scope,
 // request IDs and the one error renderer. Handlers are small structs holding the
 // interfaces they need, wired by hand in cmd/mzflow.
 package api
@@ -126,7 +126,7 @@ func New(d Deps) http.Handler {
 	sup := allow(mzflow.RoleSupervisor, mzflow.RoleTownshipHead, mzflow.RoleCountyReviewer, mzflow.RoleCountyApprover, mzflow.RoleAdmin)
 	in.GET("/overdue", sup, sh.overdue)
 	in.GET("/overdue/summary", sup, sh.summary)
-	// The old names, for one release (API.md "Overdue board"): "supervision" now names
+	// The old names, for one release (docs/api.md "Overdue board"): "supervision" now names
 	// the 督办 items of the dispatch meeting.
 	in.GET("/supervision/overdue", sup, sh.overdue)
 	in.GET("/supervision/summary", sup, sh.summary)

@@ -238,6 +238,9 @@ func TestScope(t *testing.T) {
 			{"ClerkOwnTownship", "GET", "/api/v1/calendar/due?from=2026-01-05&limit=1WD&township_code=" + store.DemoYunling, clerk, nil, 200},
 			{"AdminAnyTownship", "GET", "/api/v1/calendar/due?from=2026-01-05&limit=1WD&township_code=" + store.DemoHeshan, admin, nil, 200},
 			{"UnknownAPI", "GET", "/api/v1/nothing", admin, nil, 404},
+			{"OverdueOfCases", "GET", "/api/v1/overdue?subject_kind=case", sup, nil, 200},
+			{"OverdueOfUnknownSubject", "GET", "/api/v1/overdue?subject_kind=planet", sup, nil, 400},
+			{"OverdueOldName", "GET", "/api/v1/supervision/overdue", sup, nil, 200},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				a := f.do(c.method, c.path, c.token, c.body)

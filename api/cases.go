@@ -328,7 +328,8 @@ func (h *caseHandler) taskViews(ctx context.Context, names orgNames, ts []store.
 		if t.Notified != "" {
 			_ = json.Unmarshal([]byte(t.Notified), &notified)
 		}
-		out = append(out, gin.H{"id": t.ID, "case_id": t.CaseID, "program": t.Program, "step": t.Step,
+		out = append(out, gin.H{"id": t.ID, "subject_kind": t.SubjectKind, "subject_id": t.SubjectID, "title": t.Title,
+			"case_id": t.CaseID, "program": t.Program, "step": t.Step,
 			"step_name": t.Step.Name(), "role": t.Role, "role_name": t.Role.Name(),
 			"org": gin.H{"code": t.OrgCode, "name": name}, "assignee": t.AssigneeID, "status": t.Status,
 			"created_at": t.CreatedAt, "due_at": t.DueAt, "due_provisional": t.DueProvisional,

@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,9 +38,13 @@ func (h *overdueHandler) overdue(c *gin.Context) {
 	p := principalOf(c)
 	minLevel, _ := strconv.Atoi(c.DefaultQuery("min_level", "0"))
 	f := store.OverdueFilter{TownshipCode: c.Query("township_code"), Program: mzflow.Program(c.Query("program")),
-		MinLevel: minLevel, Now: h.now()}
+		SubjectKind: c.Query("subject_kind"), MinLevel: minLevel, Now: h.now()}
 	if p.Role.Township() {
 		f.TownshipCode = p.Org.Code
+	}
+	if f.SubjectKind != "" && !slices.Contains(store.SubjectKinds, f.SubjectKind) {
+		fail(c, mzflow.Errorf(mzflow.CodeInvalid, "subject_kind 应为 %s 之一", strings.Join(store.SubjectKinds, "、")))
+		return
 	}
 	tasks, err := h.store.OverdueTasks(c.Request.Context(), f)
 	if err != nil {
@@ -85,7 +91,8 @@ func (h *overdueHandler) notifications(c *gin.Context) {
 	}
 	items := make([]gin.H, 0, len(ns))
 	for _, n := range ns {
-		items = append(items, gin.H{"id": n.ID, "kind": n.Kind, "case_id": n.CaseID, "task_id": n.TaskID,
+		items = append(items, gin.H{"id": n.ID, "kind": n.Kind, "subject_kind": n.SubjectKind, "subject_id": n.SubjectID,
+			"title": n.Title, "case_id": n.CaseID, "task_id": n.TaskID,
 			"text": n.Text, "created_at": n.CreatedAt, "read_at": n.ReadAt})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "page_size": size, "unread": unread})

@@ -43,6 +43,10 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 		if t.CaseID == "" {
 			t.CaseID = c.ID
 		}
+		t.SubjectKind, t.SubjectID = SubjectCase, t.CaseID
+		if t.Title == "" {
+			t.Title = c.ApplicantName
+		}
 		if t.Program == "" {
 			t.Program = c.Program
 		}
@@ -64,6 +68,7 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 		if e.CaseID == "" {
 			e.CaseID = c.ID
 		}
+		e.SubjectKind, e.SubjectID = SubjectCase, e.CaseID
 		e.At = e.At.UTC()
 		events[i] = e
 		lastSeq = max(lastSeq, e.Seq)
@@ -72,6 +77,13 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 	keys := make([]string, len(p.Notifications))
 	for i, n := range p.Notifications {
 		n.ID = 0
+		if n.CaseID == "" {
+			n.CaseID = c.ID
+		}
+		n.SubjectKind, n.SubjectID = SubjectCase, n.CaseID
+		if n.Title == "" {
+			n.Title = c.ApplicantName
+		}
 		n.CreatedAt = n.CreatedAt.UTC()
 		n.ReadAt = utcPtr(n.ReadAt)
 		notes[i], keys[i] = n, n.DedupKey
@@ -131,25 +143,25 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 		}
 		if len(events) > 0 {
 			if err := tx.Clauses(clause.OnConflict{
-				Columns:   []clause.Column{{Name: "case_id"}, {Name: "seq"}},
+				Columns:   []clause.Column{{Name: "subject_kind"}, {Name: "subject_id"}, {Name: "seq"}},
 				DoUpdates: clause.AssignmentColumns(eventCols),
 			}).Create(&events).Error; err != nil {
 				return err
 			}
 		}
-		if err := tx.Where("case_id = ? AND seq > ?", c.ID, lastSeq).Delete(&TimelineEvent{}).Error; err != nil {
+		if err := tx.Where("subject_kind = ? AND subject_id = ? AND seq > ?", SubjectCase, c.ID, lastSeq).Delete(&TimelineEvent{}).Error; err != nil {
 			return err
 		}
 		if len(notes) > 0 {
 			// Read or not, a notification keeps when it was first written and read.
 			if err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "dedup_key"}},
-				DoUpdates: clause.AssignmentColumns([]string{"seq", "user_id", "kind", "case_id", "task_id", "text"}),
+				DoUpdates: clause.AssignmentColumns([]string{"seq", "user_id", "kind", "subject_kind", "subject_id", "title", "case_id", "task_id", "text"}),
 			}).Create(&notes).Error; err != nil {
 				return err
 			}
 		}
-		gone := tx.Where("case_id = ? AND seq > ?", c.ID, p.FromSeq)
+		gone := tx.Where("subject_kind = ? AND subject_id = ? AND seq > ?", SubjectCase, c.ID, p.FromSeq)
 		if len(keys) > 0 {
 			gone = gone.Where("dedup_key NOT IN ?", keys)
 		}
@@ -163,7 +175,7 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 // committed. IDs of another shape are left alone.
 func removeTasksAfter(tx *gorm.DB, caseID string, n int) error {
 	var ids []string
-	if err := tx.Model(&Task{}).Where("case_id = ?", caseID).Pluck("id", &ids).Error; err != nil {
+	if err := tx.Model(&Task{}).Where("subject_kind = ? AND subject_id = ?", SubjectCase, caseID).Pluck("id", &ids).Error; err != nil {
 		return err
 	}
 	var gone []string
@@ -220,14 +232,14 @@ func (s *Store) CaseByID(ctx context.Context, id string) (*Case, error) {
 // CaseTasks lists the tasks of a case, ordered by created_at, id.
 func (s *Store) CaseTasks(ctx context.Context, caseID string) ([]Task, error) {
 	ts := []Task{}
-	err := s.db.WithContext(ctx).Where("case_id = ?", caseID).Order("created_at").Order("id").Find(&ts).Error
+	err := s.db.WithContext(ctx).Where("subject_kind = ? AND subject_id = ?", SubjectCase, caseID).Order("created_at").Order("id").Find(&ts).Error
 	return ts, translate(err, "任务")
 }
 
 // CaseTimeline lists the timeline events of a case, ordered by seq.
 func (s *Store) CaseTimeline(ctx context.Context, caseID string) ([]TimelineEvent, error) {
 	es := []TimelineEvent{}
-	err := s.db.WithContext(ctx).Where("case_id = ?", caseID).Order("seq").Find(&es).Error
+	err := s.db.WithContext(ctx).Where("subject_kind = ? AND subject_id = ?", SubjectCase, caseID).Order("seq").Find(&es).Error
 	return es, translate(err, "时间线")
 }
 

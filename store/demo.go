@@ -18,7 +18,7 @@ const (
 	DemoPassword = "demo1234"
 )
 
-// DemoUser is one of the demo logins of API.md.
+// DemoUser is one of the demo logins of docs/api.md.
 type DemoUser struct {
 	Username, Name string
 	Role           mzflow.Role
@@ -53,7 +53,7 @@ var demoOrgs = []struct {
 	{"349901101202", "杏花村", DemoHeshan, mzflow.LevelVillage},
 }
 
-// SeedDemo creates the demo county, townships, villages and users of API.md when the
+// SeedDemo creates the demo county, townships, villages and users of docs/api.md when the
 // database has no users yet; otherwise it does nothing, so a restart keeps what is there.
 // It runs in one transaction: a crash half-way leaves an empty database that the next
 // start seeds again. passwordHash is the hash of DemoPassword.

@@ -66,6 +66,6 @@ func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64, at t
 // CaseNotifications lists the notifications of a case, by seq then dedup key.
 func (s *Store) CaseNotifications(ctx context.Context, caseID string) ([]Notification, error) {
 	ns := []Notification{}
-	err := s.db.WithContext(ctx).Where("case_id = ?", caseID).Order("seq").Order("dedup_key").Find(&ns).Error
+	err := s.db.WithContext(ctx).Where("subject_kind = ? AND subject_id = ?", SubjectCase, caseID).Order("seq").Order("dedup_key").Find(&ns).Error
 	return ns, translate(err, "通知")
 }

@@ -11,6 +11,7 @@ import (
 
 // OverdueFilter selects overdue tasks for OverdueTasks. Zero fields select everything.
 type OverdueFilter struct {
+	SubjectKind  string // SubjectCase, …; "" = every kind
 	TownshipCode string
 	Program      mzflow.Program
 	MinLevel     int // escalation_level ≥ MinLevel
@@ -38,6 +39,9 @@ func (s *Store) OverdueTasks(ctx context.Context, f OverdueFilter) ([]Task, erro
 	q = q.Where("due_at < ?", nowOr(f.Now))
 	if f.Program != "" {
 		q = q.Where("program = ?", f.Program)
+	}
+	if f.SubjectKind != "" {
+		q = q.Where("subject_kind = ?", f.SubjectKind)
 	}
 	if f.MinLevel > 0 {
 		q = q.Where("escalation_level >= ?", f.MinLevel)

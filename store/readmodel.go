@@ -41,10 +41,24 @@ type Case struct {
 	UpdatedAt         time.Time
 }
 
+// Subject kinds: what a task, a timeline event or a notification is about. Every
+// process's rows share the three tables, so one inbox, one overdue board and one
+// message list serve them all.
+const (
+	SubjectCase = "case"
+	// Next: "project" (elder-home construction), "supervision_item" (督办).
+)
+
+// SubjectKinds are the kinds the read model holds, for checking a filter.
+var SubjectKinds = []string{SubjectCase}
+
 // Task is the read-model row of a human step: a task for a role in an organisation.
 type Task struct {
 	ID              string `gorm:"primaryKey"`
-	CaseID          string
+	SubjectKind     string // SubjectCase, …
+	SubjectID       string
+	Title           string // what lists show: the applicant's name for a case
+	CaseID          string // the subject's ID when it is a case
 	Program         mzflow.Program
 	Step            mzflow.Step
 	Role            mzflow.Role
@@ -70,35 +84,40 @@ const (
 	TaskCancelled = "cancelled"
 )
 
-// TimelineEvent is one append-only entry of a case's history. (CaseID, Seq) is unique, so
-// a retried projection never writes an event twice.
+// TimelineEvent is one entry of a subject's history. (SubjectKind, SubjectID, Seq) is
+// unique, so a retried projection never writes an event twice.
 type TimelineEvent struct {
-	ID        int64 `gorm:"primaryKey"`
-	CaseID    string
-	Seq       int
-	Type      string
-	Step      mzflow.Step
-	ActorID   *int64
-	ActorName string
-	ActorRole mzflow.Role
-	At        time.Time
-	Comment   string
-	Data      string // JSON object
+	ID          int64 `gorm:"primaryKey"`
+	SubjectKind string
+	SubjectID   string
+	CaseID      string
+	Seq         int
+	Type        string
+	Step        mzflow.Step
+	ActorID     *int64
+	ActorName   string
+	ActorRole   mzflow.Role
+	At          time.Time
+	Comment     string
+	Data        string // JSON object
 }
 
 // Notification is a reminder, escalation or notice in a user's inbox. DedupKey is unique,
 // so a retried activity never notifies twice.
 type Notification struct {
-	ID        int64 `gorm:"primaryKey"`
-	DedupKey  string
-	Seq       int // the timeline event it goes with; 0 for rows from before seqs were kept
-	UserID    int64
-	Kind      string // reminder, escalation, notice
-	CaseID    string
-	TaskID    string
-	Text      string
-	CreatedAt time.Time
-	ReadAt    *time.Time
+	ID          int64 `gorm:"primaryKey"`
+	DedupKey    string
+	SubjectKind string
+	SubjectID   string
+	Title       string
+	Seq         int // the timeline event it goes with; 0 for rows from before seqs were kept
+	UserID      int64
+	Kind        string // reminder, escalation, notice
+	CaseID      string
+	TaskID      string
+	Text        string
+	CreatedAt   time.Time
+	ReadAt      *time.Time
 }
 
 // Projection is what one projection activity writes, in one transaction: the case row,
