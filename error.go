@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Code is a machine-readable error code of API.md. The set is closed: add codes here.
+// Code is a machine-readable error code of docs/api.md. The set is closed: add codes here.
 type Code string
 
 // The error codes. api maps each to an HTTP status in one table.

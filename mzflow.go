@@ -8,7 +8,7 @@ package mzflow
 // Program is an approval process a case follows.
 type Program string
 
-// The programs of DOMAIN.md.
+// The programs of docs/domain.md.
 const (
 	Dibao   Program = "dibao"   // 最低生活保障
 	Tekun   Program = "tekun"   // 特困人员
@@ -96,10 +96,10 @@ func (r Role) Name() string {
 	return string(r)
 }
 
-// Step is a step code of API.md.
+// Step is a step code of docs/api.md.
 type Step string
 
-// The step codes of API.md.
+// The step codes of docs/api.md.
 const (
 	StepIntake              Step = "intake"
 	StepInvestigation       Step = "investigation"
@@ -155,7 +155,7 @@ func (s Step) Name() string {
 // CaseStatus is where a case stands as a whole.
 type CaseStatus string
 
-// The case statuses of API.md.
+// The case statuses of docs/api.md.
 const (
 	StatusInProgress        CaseStatus = "in_progress"
 	StatusAwaitingMaterials CaseStatus = "awaiting_materials"

@@ -46,7 +46,7 @@ func lim(t *testing.T, s string) mzflow.Limit {
 // endOf is the instant a deadline on date s passes: 00:00 of the next day in Zone.
 func endOf(t *testing.T, s string) time.Time { return day(t, s).AddDate(0, 0, 1) }
 
-// table51 is DOMAIN.md §5.1 copied verbatim, so the JSON is checked against the source
+// table51 is docs/domain.md §5.1 copied verbatim, so the JSON is checked against the source
 // rather than against itself.
 var table51 = map[int][2]string{
 	2023: {"01-01 01-02 01-21..01-27 04-05 04-29..05-03 06-22..06-24 09-29..10-06", "01-28 01-29 04-23 05-06 06-25 10-07 10-08"},

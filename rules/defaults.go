@@ -6,8 +6,8 @@ func wd(n int) mzflow.Limit    { return mzflow.Limit{N: n, Unit: mzflow.WorkingD
 func days(n int) mzflow.Limit  { return mzflow.Limit{N: n, Unit: mzflow.CalendarDays} }
 func hours(n int) mzflow.Limit { return mzflow.Limit{N: n, Unit: mzflow.Hours} }
 
-// Defaults returns the national defaults of DOMAIN.md, a new value on every call so the
-// caller may change it. Each number cites its source key in DOMAIN.md's list; where no
+// Defaults returns the national defaults of docs/domain.md, a new value on every call so the
+// caller may change it. Each number cites its source key in docs/domain.md's list; where no
 // text sets a number, the comment says it is the product's default. Counties change
 // these through a rules file (Parse) or the administration page, never here.
 func Defaults() *Rules {
@@ -20,7 +20,7 @@ func Defaults() *Rules {
 }
 
 // withCommon fills what every program shares. No national text sets reminders or
-// escalation: the work plans of DOMAIN.md §0 ask for a named owner per township and
+// escalation: the work plans of docs/domain.md §0 ask for a named owner per township and
 // accountability when late (一级抓一级, 责任追究制), so the township head hears first and
 // the supervisor (督查) next, with a reminder one working day before the deadline.
 func withCommon(p *Program) *Program {
@@ -31,7 +31,7 @@ func withCommon(p *Program) *Program {
 	return p
 }
 
-// dibao is 最低生活保障 under 民发〔2021〕57号 (DOMAIN.md §1).
+// dibao is 最低生活保障 under 民发〔2021〕57号 (docs/domain.md §1).
 func dibao() *Program {
 	return withCommon(&Program{
 		Program:        mzflow.Dibao,
@@ -58,7 +58,7 @@ func dibao() *Program {
 	})
 }
 
-// tekun is 特困人员认定 under the 2021 办法 (DOMAIN.md §2.1).
+// tekun is 特困人员认定 under the 2021 办法 (docs/domain.md §2.1).
 func tekun() *Program {
 	return withCommon(&Program{
 		Program:        mzflow.Tekun,
@@ -85,7 +85,7 @@ func tekun() *Program {
 	})
 }
 
-// linshi is 临时救助 (DOMAIN.md §2.2). No national day limits exist [R5 §二]; the numbers
+// linshi is 临时救助 (docs/domain.md §2.2). No national day limits exist [R5 §二]; the numbers
 // follow the local rules quoted there.
 func linshi() *Program {
 	return withCommon(&Program{
@@ -109,7 +109,7 @@ func linshi() *Program {
 	})
 }
 
-// veteran is 退役军人身份认定 (DOMAIN.md §3). No national procedural text was found, so
+// veteran is 退役军人身份认定 (docs/domain.md §3). No national procedural text was found, so
 // most limits are the product's defaults for the common local chain [V1][V6a].
 func veteran() *Program {
 	return withCommon(&Program{

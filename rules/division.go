@@ -5,7 +5,7 @@ import (
 )
 
 // provinces maps the province-level codes of GB/T 2260 (the first two digits of every
-// division code) to their names, from DOMAIN.md §6 [I3]. The list is closed and short,
+// division code) to their names, from docs/domain.md §6 [I3]. The list is closed and short,
 // so it lives in code rather than in a data file that could go missing at run time.
 var provinces = map[string]string{
 	"11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古",
@@ -17,7 +17,7 @@ var provinces = map[string]string{
 	"71": "台湾", "81": "香港", "82": "澳门",
 }
 
-// ValidProvince reports whether code2 is a province-level code of GB/T 2260 (DOMAIN.md
+// ValidProvince reports whether code2 is a province-level code of GB/T 2260 (docs/domain.md
 // §6), 71 台湾, 81 香港 and 82 澳门 included. 83 is not a province: it appears only on
 // Taiwan residents' residence permits, which ValidateID accepts on its own.
 func ValidProvince(code2 string) bool {

@@ -25,11 +25,11 @@ var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 const idCheckChars = "10X98765432"
 
 // idEarliestYear is the earliest birth year accepted: an earlier year is a typo. It is
-// not tighter because GB 11643's own published example (440524188001010014, DOMAIN.md
+// not tighter because GB 11643's own published example (440524188001010014, docs/domain.md
 // §6) is born in 1880 and must pass.
 const idEarliestYear = 1850
 
-// ValidateID checks a resident ID number (GB 11643-1999, DOMAIN.md §6) and returns it
+// ValidateID checks a resident ID number (GB 11643-1999, docs/domain.md §6) and returns it
 // normalised: 18 characters with an upper-case X. Surrounding spaces are trimmed and a
 // lower-case x is accepted, because staff type or paste numbers in every form. A legacy
 // 15-digit number (GB 11643-1989) is upgraded to 18 first, by inserting "19" before its

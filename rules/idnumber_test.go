@@ -43,7 +43,7 @@ func TestValidateID(t *testing.T) {
 	}
 }
 
-// TestCheckChar runs ISO 7064 MOD 11-2 on the verified vectors of DOMAIN.md §6 [I1],
+// TestCheckChar runs ISO 7064 MOD 11-2 on the verified vectors of docs/domain.md §6 [I1],
 // directly and through ValidateID.
 func TestCheckChar(t *testing.T) {
 	for _, v := range []string{"11010519491231002X", "440524188001010014"} {

@@ -55,7 +55,7 @@ func Load(path string) (*Rules, error) {
 	return Parse(path, data)
 }
 
-// Parse reads a YAML rules document (API.md, "Rules file") and overlays it on Defaults,
+// Parse reads a YAML rules document (docs/api.md, "Rules file") and overlays it on Defaults,
 // program by program and field by field: what the file does not mention keeps its
 // default, a map (steps, recheck_months) is merged key by key and a list (escalation)
 // is replaced whole. An empty document gives the defaults.

@@ -14,7 +14,7 @@ import (
 	"github.com/mzflow/mzflow"
 )
 
-// apiExample is the rules file of API.md ("Rules file"), verbatim.
+// apiExample is the rules file of docs/api.md ("Rules file"), verbatim.
 const apiExample = `programs:
   dibao:
     overall_limit: 30WD

@@ -1,7 +1,7 @@
 // Package rules holds the rules document of DESIGN.md ("Rules are data"): per program,
 // the time limit of every step with its unit, the overall limit and its extension, the
 // spot-check rate, the township's approval cap, re-check cycles and the escalation
-// chain. It ships the national defaults of DOMAIN.md (Defaults), reads a county's YAML
+// chain. It ships the national defaults of docs/domain.md (Defaults), reads a county's YAML
 // overrides (Load, Parse) and checks what an administrator sends (Program.Validate).
 //
 // It also checks resident ID numbers (ValidateID) and division codes
@@ -68,10 +68,10 @@ type Rules struct {
 }
 
 // householdCategories are the keys of RecheckMonths, the household_category values of
-// API.md.
+// docs/api.md.
 var householdCategories = []string{"stable", "unstable"}
 
-// StepsOf returns the steps of a program in process order (API.md, step codes), or nil
+// StepsOf returns the steps of a program in process order (docs/api.md, step codes), or nil
 // for an unknown program. Optional steps are included: objection_review runs only after
 // an objection, township_grant and paperwork only for urgent linshi cases, county
 // steps of linshi only above the township's cap. Each call returns a new slice, so the

@@ -43,7 +43,7 @@ func TestDefaultsValidate(t *testing.T) {
 	}
 }
 
-// TestDefaultsNumbers pins the numbers DOMAIN.md gives, so a slip in defaults.go shows.
+// TestDefaultsNumbers pins the numbers docs/domain.md gives, so a slip in defaults.go shows.
 func TestDefaultsNumbers(t *testing.T) {
 	r := Defaults()
 	tests := []struct {

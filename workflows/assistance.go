@@ -16,7 +16,7 @@ import (
 // errContinue asks Assistance to continue as new after a re-check cycle.
 var errContinue = errors.New("continue as new")
 
-// Assistance is the social-assistance process of DOMAIN.md §1–2 for 低保, 特困 and
+// Assistance is the social-assistance process of docs/domain.md §1–2 for 低保, 特困 and
 // 临时救助: intake → investigation ‖ information check → township review → publicity
 // (objection → review → publicity again) → county review with spot-check → county
 // decision → approval (then periodic re-checks) or rejection with a written notice.

@@ -310,7 +310,7 @@ func TestSpotCheckDrawn(t *testing.T) {
 }
 
 // TestDeadlineAcrossNationalDay: intake accepted Wed 2026-09-30 with 3WD → 2026-10-10
-// (DOMAIN.md §5.1), not 10-05; the reminder comes one working day before, and after the
+// (docs/domain.md §5.1), not 10-05; the reminder comes one working day before, and after the
 // due date escalations go to the township head, then the supervisor, 2WD apart.
 func TestDeadlineAcrossNationalDay(t *testing.T) {
 	h := newHarness(t, time.Date(2026, 9, 30, 10, 0, 0, 0, calendar.Zone))

@@ -39,7 +39,7 @@ const (
 	SignalCalendarChanged = "calendar_changed"
 )
 
-// Decision outcomes of API.md.
+// Decision outcomes of docs/api.md.
 const (
 	OutcomeApprove  = "approve"
 	OutcomeReject   = "reject"

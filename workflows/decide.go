@@ -48,7 +48,7 @@ func (r *caseRun) validateDecide(in DecideInput) error {
 	return r.checkData(t, in)
 }
 
-// stepData is the union of the decision data of API.md's table.
+// stepData is the union of the decision data of docs/api.md's table.
 type stepData struct {
 	MissingItems          []string `json:"missing_items"`
 	HouseholdIncome       *float64 `json:"household_income_monthly"`

@@ -294,7 +294,7 @@ func runCaseEndToEnd(t *testing.T, e *e2e, s *devStack) {
 	if it := board.Items[0]; it.CaseID != b.ID || it.OverdueBy == nil || len(it.Notified) < 2 || it.Notified[0].Role != "township_head" || it.Notified[1].Role != "supervisor" {
 		t.Errorf("overdue board item = %+v, want case %s told township_head then supervisor", it, b.ID)
 	}
-	// The board's old name answers for one release (API.md "Overdue board").
+	// The board's old name answers for one release (docs/api.md "Overdue board").
 	var old struct {
 		Items []struct {
 			CaseID string `json:"case_id"`

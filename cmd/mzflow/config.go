@@ -26,7 +26,7 @@ type common struct {
 }
 
 func (c *common) flags(fs *pflag.FlagSet) {
-	fs.StringVar(&c.rulesFile, "rules", "", "YAML rules file overriding the national defaults (API.md)")
+	fs.StringVar(&c.rulesFile, "rules", "", "YAML rules file overriding the national defaults (docs/api.md)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.secretKey, "secret-key", "", "master key (base64 or hex, ≥32 bytes) sealing ID numbers and Temporal payloads; prefer MZFLOW_SECRET_KEY")

@@ -106,7 +106,7 @@ func TestCrashBetweenDecisions(t *testing.T) {
 	t.Logf("crash test: kills=%d decisions=%d timeline=%d", h.kills, decided, len(cv.Timeline))
 }
 
-// crashDecision is how the demo users decide each step of the 低保 process (API.md).
+// crashDecision is how the demo users decide each step of the 低保 process (docs/api.md).
 type crashDecision struct {
 	user, outcome string
 	data          map[string]any

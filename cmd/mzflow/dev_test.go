@@ -136,7 +136,7 @@ func TestDevEndToEnd(t *testing.T) {
 		t.Fatalf("smoke workflow: %v", err)
 	}
 	if res.Due.Date != "2025-09-30" {
-		t.Errorf("smoke workflow due = %s, want 2025-09-30 (DOMAIN.md §5.1)", res.Due.Date)
+		t.Errorf("smoke workflow due = %s, want 2025-09-30 (docs/domain.md §5.1)", res.Due.Date)
 	}
 	c.Close()
 

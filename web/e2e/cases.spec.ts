@@ -1,5 +1,5 @@
 // The staff's day in a real browser: each demo user in their own browser session moves
-// cases through their steps on the page, as API.md's demo users would.
+// cases through their steps on the page, as docs/api.md's demo users would.
 import { expect, test } from '@playwright/test'
 import { decide, field, fileCase, finish, idNumber, openCase, signIn } from './helpers'
 

@@ -1,4 +1,4 @@
-// A small typed client for the mzflow HTTP API (/work/shared/API.md). The bearer token
+// A small typed client for the mzflow HTTP API (docs/api.md). The bearer token
 // lives in sessionStorage, so closing the tab signs the user out and two tabs can hold
 // two different users. Errors arrive as DESIGN.md's JSON and are thrown as ApiError.
 import { reactive } from 'vue'

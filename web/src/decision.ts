@@ -1,5 +1,5 @@
 // The decision form of a task: which outcomes a step allows and which data each carries,
-// mirroring the server's validateDecide and checkData (workflows/decide.go, API.md's step
+// mirroring the server's validateDecide and checkData (workflows/decide.go, docs/api.md's step
 // table). The page checks first so a clerk sees every missing field at once; the server
 // checks again and its answer is shown on the field it names.
 

@@ -134,7 +134,7 @@ export const outcomeNames: Record<string, string> = {
   stop: '停止',
 }
 
-/** The steps of a program in order, for the case page's progress bar (API.md step table). */
+/** The steps of a program in order, for the case page's progress bar (docs/api.md step table). */
 export function programSteps(program: string, urgent = false): string[] {
   switch (program) {
     case 'dibao':

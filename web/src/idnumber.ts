@@ -1,4 +1,4 @@
-// The resident ID number check of GB 11643-1999 (DOMAIN.md §6), mirroring the server's
+// The resident ID number check of GB 11643-1999 (docs/domain.md §6), mirroring the server's
 // rules/idnumber.go (ValidateID) so a form can say what is wrong before it is sent. The
 // server stays the authority: it checks again and its message is shown on the field.
 
@@ -14,7 +14,7 @@ const CHECK_CHARS = '10X98765432'
 /** The earliest birth year accepted (rules/idnumber.go idEarliestYear). */
 export const EARLIEST_YEAR = 1850
 
-/** Province-level codes of GB/T 2260 (DOMAIN.md §6), 71 台湾, 81 香港 and 82 澳门 included. */
+/** Province-level codes of GB/T 2260 (docs/domain.md §6), 71 台湾, 81 香港 and 82 澳门 included. */
 export const PROVINCES: Record<string, string> = {
   '11': '北京', '12': '天津', '13': '河北', '14': '山西', '15': '内蒙古',
   '21': '辽宁', '22': '吉林', '23': '黑龙江',
