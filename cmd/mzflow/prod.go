@@ -93,11 +93,15 @@ func (c *conn) Close() {
 }
 
 // connect loads the rules (a bad file stops here) and the TLS files, opens the database,
-// loads the calendar and the key, and dials Temporal. The caller closes the result, also
-// on error.
-func (c *prodConfig) connect(ctx context.Context) (*conn, error) {
+// loads the calendar and the key, and dials Temporal. The caller closes the result; on
+// error connect closes what it opened.
+func (c *prodConfig) connect(ctx context.Context) (_ *conn, err error) {
 	cn := &conn{log: c.logger(stderr), metrics: api.NewRegistry()}
-	var err error
+	defer func() {
+		if err != nil {
+			cn.Close()
+		}
+	}()
 	if cn.rules, err = c.loadRules(); err != nil {
 		return cn, err
 	}
@@ -134,7 +138,6 @@ func apiCmd() *cobra.Command {
 			ctx := cmd.Context()
 			cn, err := cfg.connect(ctx)
 			if err != nil {
-				cn.Close() // connect hands back what it opened, also on error
 				return err
 			}
 			defer cn.Close()
@@ -183,7 +186,6 @@ func workerCmd() *cobra.Command {
 			defer ln.Close()
 			cn, err := cfg.connect(ctx)
 			if err != nil {
-				cn.Close() // connect hands back what it opened, also on error
 				return err
 			}
 			defer cn.Close()

@@ -43,7 +43,6 @@ func reprojectCmd() *cobra.Command {
 			ctx := cmd.Context()
 			cn, err := cfg.connect(ctx)
 			if err != nil {
-				cn.Close() // connect hands back what it opened, also on error
 				return err
 			}
 			defer cn.Close()
