@@ -22,10 +22,11 @@ var openStatuses = []mzflow.CaseStatus{mzflow.StatusInProgress, mzflow.StatusAwa
 // ApplyProjection writes a projection in one transaction, converging to it (Projection
 // says what is replaced and removed). Times are stored in UTC.
 //
-// p is not modified. A task or event with an empty CaseID takes the case's ID; a task with
-// an empty Program, TownshipCode or ApplicantName takes the case's. Event and notification
-// IDs are assigned by the database (the given ones are ignored): their identity is
-// (case_id, seq) and dedup_key.
+// p is not modified. Its rows are the case subject's: a task, event or notification with
+// an empty CaseID takes the case's ID; a task with an empty Program, TownshipCode,
+// ApplicantName or Title, and a notification without a Title, take the case's. Event and
+// notification IDs are assigned by the database (the given ones are ignored): their
+// identity is (subject, seq) and dedup_key.
 func (s *Store) ApplyProjection(ctx context.Context, p *Projection) error {
 	_, err := s.applyProjection(ctx, p)
 	return err
