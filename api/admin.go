@@ -52,7 +52,7 @@ func (h *adminHandler) listOrgs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": os, "total": len(os)})
+	c.JSON(http.StatusOK, List[store.Org]{Items: os, Total: len(os)})
 }
 
 type orgRequest struct {
@@ -134,11 +134,11 @@ func (h *adminHandler) listUsers(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]gin.H, 0, len(us))
+	items := make([]UserRow, 0, len(us))
 	for i := range us {
-		items = append(items, gin.H{"user": viewUser(&us[i]), "active": us[i].Active, "created_at": us[i].CreatedAt})
+		items = append(items, UserRow{User: viewUser(&us[i]), Active: us[i].Active, CreatedAt: us[i].CreatedAt})
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": len(items)})
+	c.JSON(http.StatusOK, List[UserRow]{Items: items, Total: len(items)})
 }
 
 // createUser answers POST /admin/users: township roles belong to a township, the others

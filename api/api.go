@@ -79,7 +79,7 @@ func New(d Deps) http.Handler {
 	}), renderErrors(d.Log))
 
 	r.GET("/metrics", m.handler())
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, StatusView{Status: "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 		defer cancel()
@@ -93,7 +93,7 @@ func New(d Deps) http.Handler {
 				return
 			}
 		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+		c.JSON(http.StatusOK, StatusView{Status: "ready"})
 	})
 
 	auth := &authHandler{store: d.Store, now: d.Now}
@@ -103,6 +103,7 @@ func New(d Deps) http.Handler {
 	sh := &overdueHandler{store: d.Store, cases: ch, cal: d.Calendar, now: d.Now}
 
 	v1 := r.Group("/api/v1")
+	v1.GET("/openapi.json", serveOpenAPI)
 	v1.POST("/auth/login", auth.login)
 	in := v1.Group("", auth.authenticate)
 	in.POST("/auth/logout", auth.logout)

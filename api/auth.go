@@ -144,7 +144,7 @@ func (h *authHandler) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"token": token, "expires_at": sess.ExpiresAt, "user": viewUser(u)})
+	c.JSON(http.StatusOK, LoginView{Token: token, ExpiresAt: sess.ExpiresAt, User: viewUser(u)})
 }
 
 func locked(th store.LoginThrottle, now time.Time) bool {

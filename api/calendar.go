@@ -50,7 +50,7 @@ func (h *calendarHandler) due(c *gin.Context) {
 		return
 	}
 	d := h.cal.Due(from, l)
-	c.JSON(http.StatusOK, gin.H{"due": d.Date, "provisional": d.Provisional})
+	c.JSON(http.StatusOK, DueView{Due: d.Date, Provisional: d.Provisional})
 }
 
 func parseYear(c *gin.Context) (int, bool) {

@@ -266,19 +266,16 @@ func (h *caseHandler) respondCase(c *gin.Context, status int, id string) {
 		return
 	}
 	names := orgNames{}
-	v := h.summary(ctx, names, cs)
-	v["tasks"] = h.taskViews(ctx, names, tasks)
-	tl := make([]gin.H, 0, len(events))
+	v := CaseView{CaseSummary: h.summary(ctx, names, cs), Tasks: h.taskViews(ctx, names, tasks),
+		Timeline: make([]EventView, 0, len(events))}
 	for _, e := range events {
 		var data any
 		if e.Data != "" {
 			_ = json.Unmarshal([]byte(e.Data), &data)
 		}
-		tl = append(tl, gin.H{"seq": e.Seq, "type": e.Type, "step": e.Step, "step_name": stepName(e.Step),
-			"actor": gin.H{"id": e.ActorID, "name": e.ActorName, "role": e.ActorRole}, "at": e.At,
-			"comment": e.Comment, "data": data})
+		v.Timeline = append(v.Timeline, EventView{Seq: e.Seq, Type: e.Type, Step: e.Step, StepName: stepName(e.Step),
+			Actor: ActorView{ID: e.ActorID, Name: e.ActorName, Role: e.ActorRole}, At: e.At, Comment: e.Comment, Data: data})
 	}
-	v["timeline"] = tl
 	c.JSON(status, v)
 }
 
@@ -304,38 +301,37 @@ func (h *caseHandler) orgName(ctx context.Context, names orgNames, code string) 
 	return name
 }
 
-func (h *caseHandler) summary(ctx context.Context, names orgNames, cs *store.Case) gin.H {
+func (h *caseHandler) summary(ctx context.Context, names orgNames, cs *store.Case) CaseSummary {
 	now := h.now()
-	town := gin.H{"code": cs.TownshipCode, "name": h.orgName(ctx, names, cs.TownshipCode)}
 	open := cs.Status == mzflow.StatusInProgress || cs.Status == mzflow.StatusAwaitingMaterials
-	return gin.H{"id": cs.ID, "workflow_id": cs.WorkflowID, "program": cs.Program, "program_name": cs.Program.Name(),
-		"category": cs.Category, "status": cs.Status, "step": cs.Step, "step_name": stepName(cs.Step),
-		"applicant": gin.H{"name": cs.ApplicantName, "id_number_masked": cs.IDNumberMasked, "phone": cs.Phone,
-			"address": cs.Address, "household_size": cs.HouseholdSize},
-		"township": town, "village": cs.Village, "submitted_at": cs.SubmittedAt, "due_at": cs.DueAt,
-		"overdue": open && cs.DueAt != nil && now.After(*cs.DueAt), "outcome": cs.Outcome,
-		"amount_monthly": cs.AmountMonthly, "pay_from": cs.PayFrom, "spot_check": cs.SpotCheck,
-		"urgent": cs.Urgent, "related_to_staff": cs.RelatedToStaff, "household_category": cs.HouseholdCategory,
-		"decided_at": cs.DecidedAt}
+	return CaseSummary{ID: cs.ID, WorkflowID: cs.WorkflowID, Program: cs.Program, ProgramName: cs.Program.Name(),
+		Category: cs.Category, Status: cs.Status, Step: cs.Step, StepName: stepName(cs.Step),
+		Applicant: ApplicantView{Name: cs.ApplicantName, IDNumberMasked: cs.IDNumberMasked, Phone: cs.Phone,
+			Address: cs.Address, HouseholdSize: cs.HouseholdSize},
+		Township: NamedOrg{Code: cs.TownshipCode, Name: h.orgName(ctx, names, cs.TownshipCode)},
+		Village:  cs.Village, SubmittedAt: cs.SubmittedAt, DueAt: cs.DueAt,
+		Overdue: open && cs.DueAt != nil && now.After(*cs.DueAt), Outcome: cs.Outcome,
+		AmountMonthly: cs.AmountMonthly, PayFrom: cs.PayFrom, SpotCheck: cs.SpotCheck,
+		Urgent: cs.Urgent, RelatedToStaff: cs.RelatedToStaff, HouseholdCategory: cs.HouseholdCategory,
+		DecidedAt: cs.DecidedAt}
 }
 
-func (h *caseHandler) taskViews(ctx context.Context, names orgNames, ts []store.Task) []gin.H {
+func (h *caseHandler) taskViews(ctx context.Context, names orgNames, ts []store.Task) []TaskView {
 	now := h.now()
-	out := make([]gin.H, 0, len(ts))
+	out := make([]TaskView, 0, len(ts))
 	for _, t := range ts {
 		name := h.orgName(ctx, names, t.OrgCode)
 		var notified any
 		if t.Notified != "" {
 			_ = json.Unmarshal([]byte(t.Notified), &notified)
 		}
-		out = append(out, gin.H{"id": t.ID, "subject_kind": t.SubjectKind, "subject_id": t.SubjectID, "title": t.Title,
-			"case_id": t.CaseID, "program": t.Program, "step": t.Step,
-			"step_name": t.Step.Name(), "role": t.Role, "role_name": t.Role.Name(),
-			"org": gin.H{"code": t.OrgCode, "name": name}, "assignee": t.AssigneeID, "status": t.Status,
-			"created_at": t.CreatedAt, "due_at": t.DueAt, "due_provisional": t.DueProvisional,
-			"overdue":          t.Status == store.TaskOpen && t.DueAt != nil && now.After(*t.DueAt),
-			"escalation_level": t.EscalationLevel, "notified": notified, "applicant_name": t.ApplicantName,
-			"outcome": t.Outcome, "decided_at": t.DecidedAt})
+		out = append(out, TaskView{ID: t.ID, SubjectKind: t.SubjectKind, SubjectID: t.SubjectID, Title: t.Title,
+			CaseID: t.CaseID, Program: t.Program, Step: t.Step, StepName: t.Step.Name(), Role: t.Role, RoleName: t.Role.Name(),
+			Org: NamedOrg{Code: t.OrgCode, Name: name}, Assignee: t.AssigneeID, Status: t.Status,
+			CreatedAt: t.CreatedAt, DueAt: t.DueAt, DueProvisional: t.DueProvisional,
+			Overdue:         t.Status == store.TaskOpen && t.DueAt != nil && now.After(*t.DueAt),
+			EscalationLevel: t.EscalationLevel, Notified: notified, ApplicantName: t.ApplicantName,
+			Outcome: t.Outcome, DecidedAt: t.DecidedAt})
 	}
 	return out
 }
@@ -375,28 +371,32 @@ func (h *caseHandler) list(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]gin.H, 0, len(cases))
+	items := make([]CaseSummary, 0, len(cases))
 	names := orgNames{}
 	for i := range cases {
 		items = append(items, h.summary(c.Request.Context(), names, &cases[i]))
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "page_size": size})
+	c.JSON(http.StatusOK, Page[CaseSummary]{Items: items, Total: total, Page: page, PageSize: size})
 }
 
 // caseUpdate sends an update about a whole case (objection, withdraw, materials, extend,
 // reveal) and answers with the case view.
+// caseUpdateRequest is the body of objections (content, reporter), withdraw, materials
+// (reason or note) and extend.
+type caseUpdateRequest struct {
+	Reason   string `json:"reason"`
+	Note     string `json:"note"`
+	Content  string `json:"content"`
+	Reporter string `json:"reporter"`
+}
+
 func (h *caseHandler) caseUpdate(name string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		cs, ok := h.loadCase(c, c.Param("id"))
 		if !ok {
 			return
 		}
-		var body struct {
-			Reason   string `json:"reason"`
-			Note     string `json:"note"`
-			Content  string `json:"content"`
-			Reporter string `json:"reporter"`
-		}
+		var body caseUpdateRequest
 		if c.Request.ContentLength != 0 && !bind(c, &body) {
 			return
 		}
@@ -440,7 +440,7 @@ func (h *caseHandler) reveal(c *gin.Context) {
 	}
 	// Logged with IDs only, never the number: the audit trail beside the timeline entry.
 	h.log.Info("id number revealed", "request_id", requestID(c), "case_id", cs.ID, "user_id", principalOf(c).ID)
-	c.JSON(http.StatusOK, gin.H{"id_number": string(id)})
+	c.JSON(http.StatusOK, RevealView{IDNumber: string(id)})
 }
 
 func idempotencyID(c *gin.Context, name string) string {

@@ -32,6 +32,12 @@ var statusOf = map[mzflow.Code]int{
 	mzflow.CodeInternal:           http.StatusInternalServerError,
 }
 
+// ErrorView is every error answer (DESIGN.md, Conventions).
+type ErrorView struct {
+	Error     errorBody `json:"error"`
+	RequestID string    `json:"request_id"`
+}
+
 type errorBody struct {
 	Code    mzflow.Code    `json:"code"`
 	Message string         `json:"message"`
@@ -67,7 +73,7 @@ func renderErrors(log *slog.Logger) gin.HandlerFunc {
 		case mzflow.CodeCaseBusy:
 			c.Header("Retry-After", "2")
 		}
-		c.JSON(status, gin.H{"error": body, "request_id": requestID(c)})
+		c.JSON(status, ErrorView{Error: body, RequestID: requestID(c)})
 	}
 }
 

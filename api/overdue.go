@@ -51,12 +51,13 @@ func (h *overdueHandler) overdue(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := h.cases.taskViews(c.Request.Context(), orgNames{}, tasks)
+	views := h.cases.taskViews(c.Request.Context(), orgNames{}, tasks)
+	items := make([]OverdueItem, len(views))
 	for i, t := range tasks {
 		// Late by working days: the due day itself is the last day allowed.
-		items[i]["overdue_by"] = h.cal.WorkingDaysBetween(t.DueAt.Add(-time.Nanosecond), h.now())
+		items[i] = OverdueItem{TaskView: views[i], OverdueBy: h.cal.WorkingDaysBetween(t.DueAt.Add(-time.Nanosecond), h.now())}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": len(items)})
+	c.JSON(http.StatusOK, List[OverdueItem]{Items: items, Total: len(items)})
 }
 
 // summary answers GET /overdue/summary?period=YYYY-MM per township (old name
@@ -73,7 +74,7 @@ func (h *overdueHandler) summary(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"period": period, "items": rows})
+	c.JSON(http.StatusOK, SummaryView{Period: period, Items: rows})
 }
 
 func (h *overdueHandler) notifications(c *gin.Context) {
@@ -89,13 +90,12 @@ func (h *overdueHandler) notifications(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]gin.H, 0, len(ns))
+	items := make([]NotificationView, 0, len(ns))
 	for _, n := range ns {
-		items = append(items, gin.H{"id": n.ID, "kind": n.Kind, "subject_kind": n.SubjectKind, "subject_id": n.SubjectID,
-			"title": n.Title, "case_id": n.CaseID, "task_id": n.TaskID,
-			"text": n.Text, "created_at": n.CreatedAt, "read_at": n.ReadAt})
+		items = append(items, NotificationView{ID: n.ID, Kind: n.Kind, SubjectKind: n.SubjectKind, SubjectID: n.SubjectID,
+			Title: n.Title, CaseID: n.CaseID, TaskID: n.TaskID, Text: n.Text, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt})
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": page, "page_size": size, "unread": unread})
+	c.JSON(http.StatusOK, NotificationPage{Page: Page[NotificationView]{Items: items, Total: total, Page: page, PageSize: size}, Unread: unread})
 }
 
 func (h *overdueHandler) markRead(c *gin.Context) {

@@ -9,6 +9,11 @@ import (
 	"github.com/mzflow/mzflow/rules"
 )
 
+// RulesView is the rules in force, program by program.
+type RulesView struct {
+	Programs []rules.Program `json:"programs"`
+}
+
 type rulesHandler struct {
 	rules func() *rules.Rules
 }
@@ -22,5 +27,5 @@ func (h *rulesHandler) list(c *gin.Context) {
 			out = append(out, prog)
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"programs": out})
+	c.JSON(http.StatusOK, RulesView{Programs: out})
 }

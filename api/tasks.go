@@ -41,7 +41,7 @@ func (h *caseHandler) listTasks(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": h.taskViews(c.Request.Context(), orgNames{}, tasks), "total": total, "page": page, "page_size": size})
+	c.JSON(http.StatusOK, Page[TaskView]{Items: h.taskViews(c.Request.Context(), orgNames{}, tasks), Total: total, Page: page, PageSize: size})
 }
 
 // loadTask finds a task and its case, within the caller's township.
@@ -100,15 +100,17 @@ func (h *caseHandler) claim(c *gin.Context) {
 	c.JSON(http.StatusOK, h.taskViews(c.Request.Context(), orgNames{}, []store.Task{*t})[0])
 }
 
+type reassignRequest struct {
+	UserID int64  `json:"user_id"`
+	Reason string `json:"reason"`
+}
+
 func (h *caseHandler) reassign(c *gin.Context) {
 	t, cs, ok := h.loadTask(c)
 	if !ok {
 		return
 	}
-	var req struct {
-		UserID int64  `json:"user_id"`
-		Reason string `json:"reason"`
-	}
+	var req reassignRequest
 	if !bind(c, &req) {
 		return
 	}
