@@ -14,7 +14,7 @@ import (
 // workflow's cached state, which aborts the other updates waiting and the workflow task
 // that was running them (the burst of issue 10). The SDK retries the refusal, so it never
 // ends. Kept at 4, two API processes stay under the server's default; a deployment with
-// more raises the server's limit to at least 4 per API process (README, "Production").
+// more raises the server's limit to at least 4 per API process (README).
 const maxUpdatesInFlight = 4
 
 // slotWait is how long a request waits for one of its workflow's slots before it is
