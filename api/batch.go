@@ -33,7 +33,6 @@ type BatchTeller struct {
 	Service   BatchStarter
 	Payloads  converter.DataConverter // the workers' codec: signal inputs are encrypted like every payload
 	Namespace string
-	Now       func() time.Time
 }
 
 // StartCalendarChange implements Teller.
@@ -42,11 +41,7 @@ func (b *BatchTeller) StartCalendarChange(ctx context.Context, year int) (string
 	if err != nil {
 		return "", err
 	}
-	now := time.Now
-	if b.Now != nil {
-		now = b.Now
-	}
-	job := fmt.Sprintf("calendar-%d-%d", year, now().UnixNano())
+	job := fmt.Sprintf("calendar-%d-%d", year, time.Now().UnixNano())
 	_, err = b.Service.StartBatchOperation(ctx, &workflowservice.StartBatchOperationRequest{
 		Namespace: b.Namespace, JobId: job,
 		VisibilityQuery: fmt.Sprintf("TaskQueue = '%s' AND ExecutionStatus = 'Running'", workflows.TaskQueue),

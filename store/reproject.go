@@ -11,19 +11,12 @@ import (
 	"github.com/mzflow/mzflow"
 )
 
-// DiffProjection lists how the read model of a case differs from p, one line per row:
-// the rows p describes, that is the case, its tasks, and its events and notifications
-// after p.FromSeq (earlier runs' are not compared). Nothing differing, it is empty.
-func (s *Store) DiffProjection(ctx context.Context, p *Projection) ([]string, error) {
-	return s.diffProjection(ctx, p)
-}
-
 // Reproject makes the read model of a finished case equal to p, what its workflow
 // answered to the state query: it reports each row that differed and writes p over
 // whatever revision is there (no workflow task of a finished case can write after it).
 // Nothing differing, it writes nothing, so running it again reports nothing.
 func (s *Store) Reproject(ctx context.Context, p *Projection) ([]string, error) {
-	changes, err := s.diffProjection(ctx, p)
+	changes, err := s.DiffProjection(ctx, p)
 	if err != nil || len(changes) == 0 {
 		return changes, err
 	}
@@ -33,8 +26,10 @@ func (s *Store) Reproject(ctx context.Context, p *Projection) ([]string, error) 
 	return changes, err
 }
 
-// diffProjection lists how the read model differs from p, one line per row.
-func (s *Store) diffProjection(ctx context.Context, p *Projection) ([]string, error) {
+// DiffProjection lists how the read model of a case differs from p, one line per row:
+// the rows p describes, that is the case, its tasks, and its events and notifications
+// after p.FromSeq (earlier runs' are not compared). Nothing differing, it is empty.
+func (s *Store) DiffProjection(ctx context.Context, p *Projection) ([]string, error) {
 	var changes []string
 	add := func(format string, args ...any) { changes = append(changes, fmt.Sprintf(format, args...)) }
 	cur, err := s.CaseByID(ctx, p.Case.ID)

@@ -25,7 +25,7 @@ import (
 // revision ahead of the workflow's (a Temporal reset, a database restored from another
 // copy): then the workflow's answer is written over it.
 func Reproject(ctx context.Context, c client.Client, a *activities.Activities, workflowID string) ([]string, error) {
-	snap, err := state(ctx, c, workflowID)
+	snap, err := State(ctx, c, workflowID)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func Reproject(ctx context.Context, c client.Client, a *activities.Activities, w
 	if err != nil {
 		return nil, fmt.Errorf("reproject %s: %w", workflowID, err)
 	}
-	if snap, err = state(ctx, c, workflowID); err != nil {
+	if snap, err = State(ctx, c, workflowID); err != nil {
 		return nil, err
 	}
 	if _, err := a.Reproject(ctx, snap); err != nil {
@@ -57,8 +57,8 @@ func Reproject(ctx context.Context, c client.Client, a *activities.Activities, w
 	return changes, nil
 }
 
-// state asks a workflow for its case's state (workflows.QueryState).
-func state(ctx context.Context, c client.Client, workflowID string) (workflows.ProjectInput, error) {
+// State asks a workflow for its case's state (workflows.QueryState).
+func State(ctx context.Context, c client.Client, workflowID string) (workflows.ProjectInput, error) {
 	var snap workflows.ProjectInput
 	v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
 	if err == nil {

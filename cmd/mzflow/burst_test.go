@@ -15,6 +15,7 @@ import (
 	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/store"
 	"github.com/mzflow/mzflow/store/storetest"
+	"github.com/mzflow/mzflow/worker"
 	"github.com/mzflow/mzflow/workflows"
 )
 
@@ -191,16 +192,6 @@ func testClient(t *testing.T, hostPort, data string) client.Client {
 	return c
 }
 
-// workflowState asks a workflow what it knows of its case (workflows.QueryState).
-func workflowState(ctx context.Context, c client.Client, workflowID string) (workflows.ProjectInput, error) {
-	var snap workflows.ProjectInput
-	v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
-	if err == nil {
-		err = v.Get(&snap)
-	}
-	return snap, err
-}
-
 // checkAgainstWorkflow compares the read model of a case with its workflow's state, field
 // by field: the case's status and step, every task's status, outcome and decider, every
 // timeline event, every notification; it returns the differences.
@@ -212,7 +203,7 @@ func checkAgainstWorkflow(t *testing.T, st *store.Store, c client.Client, caseID
 	if err != nil {
 		t.Fatalf("read case %s: %v", caseID, err)
 	}
-	snap, err := workflowState(ctx, c, cs.WorkflowID)
+	snap, err := worker.State(ctx, c, cs.WorkflowID)
 	if err != nil {
 		t.Fatalf("query %s: %v", caseID, err)
 	}

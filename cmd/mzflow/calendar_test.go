@@ -38,9 +38,7 @@ func TestCalendarChangeReachesOpenCases(t *testing.T) {
 // worker comes back: the case it missed still gets its new deadline, because the batch
 // job left the signal in the workflow's history.
 func TestCalendarChangeReachesADownWorker(t *testing.T) {
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("runs three processes")
-	}
+	skipShortOutsideCI(t, "runs three processes")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	dir := t.TempDir()

@@ -22,15 +22,8 @@ import (
 // the read model are both SQLite files in the data folder; after every restart the case
 // must carry on from where it was, with no decision lost and none applied twice.
 func TestCrashBetweenDecisions(t *testing.T) {
-	// -short may skip it on a laptop; CI always runs it.
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("builds and restarts the real binary several times")
-	}
-	dir := t.TempDir()
-	h := &crashHarness{t: t, dir: dir, bin: buildBinary(t, dir), data: filepath.Join(dir, "data"),
-		rules: writeCrashRules(t, dir)}
-	t.Cleanup(h.cleanup) // registered after TempDir: runs first, so the child is gone before removal
-	h.start()
+	skipShortOutsideCI(t, "builds and restarts the real binary several times")
+	h := newCrashHarness(t)
 
 	tokens := map[string]string{}
 	for _, u := range []string{"clerk_yl", "head_yl", "reviewer", "approver"} {
@@ -202,6 +195,27 @@ type crashHarness struct {
 	starts, kills         int
 	decisions             int
 	logs                  []string
+}
+
+// skipShortOutsideCI skips a long test under -short on a developer's machine; under CI
+// (CI set) it always runs.
+func skipShortOutsideCI(t *testing.T, why string) {
+	t.Helper()
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip(why)
+	}
+}
+
+// newCrashHarness builds the binary and starts mzflow dev on a fresh data folder with the
+// crash rules.
+func newCrashHarness(t *testing.T) *crashHarness {
+	t.Helper()
+	dir := t.TempDir()
+	h := &crashHarness{t: t, dir: dir, bin: buildBinary(t, dir), data: filepath.Join(dir, "data"),
+		rules: writeCrashRules(t, dir)}
+	t.Cleanup(h.cleanup) // registered after TempDir: runs first, so the child is gone before removal
+	h.start()
+	return h
 }
 
 // buildBinary builds the real mzflow binary once (the module root is two levels up).

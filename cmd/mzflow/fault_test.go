@@ -26,6 +26,7 @@ import (
 	"github.com/mzflow/mzflow/rules"
 	"github.com/mzflow/mzflow/store"
 	"github.com/mzflow/mzflow/store/storetest"
+	"github.com/mzflow/mzflow/worker"
 )
 
 // faultCases is how many 低保 cases the load files and walks to approval; faultClients is
@@ -44,10 +45,7 @@ const (
 // decision applied exactly once, and no timeline event or task row duplicated; every
 // request either succeeded or got an error the client could retry.
 func TestFaultsUnderLoad(t *testing.T) {
-	// -short may skip it on a laptop; CI always runs it.
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("runs five processes and a load of 200 cases")
-	}
+	skipShortOutsideCI(t, "runs five processes and a load of 200 cases")
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 
@@ -198,7 +196,7 @@ func TestFaultsUnderLoad(t *testing.T) {
 		// Every answered decision is the one the timeline names, and the read model
 		// says, field by field, what the workflow knows.
 		diffs := r.mismatches
-		if snap, err := workflowState(ctx, tc, cv.WorkflowID); err != nil {
+		if snap, err := worker.State(ctx, tc, cv.WorkflowID); err != nil {
 			diffs = append(diffs, fmt.Sprintf("state query: %v", err))
 		} else {
 			diffs = append(diffs, readModelDiff(t, ctx, st, snap)...)

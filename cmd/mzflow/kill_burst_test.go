@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/mzflow/mzflow/privacy"
+	"github.com/mzflow/mzflow/worker"
 )
 
 // TestKillDuringBurst fires ten conflicting decisions at a case's intake (five clerk_yl
@@ -21,14 +21,8 @@ import (
 // come to say what the workflow decided, field by field, and the case must be workable:
 // its open task decidable, no task the workflow never opened in an inbox.
 func TestKillDuringBurst(t *testing.T) {
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("builds and restarts the real binary several times")
-	}
-	dir := t.TempDir()
-	h := &crashHarness{t: t, dir: dir, bin: buildBinary(t, dir), data: filepath.Join(dir, "data"),
-		rules: writeCrashRules(t, dir)}
-	t.Cleanup(h.cleanup)
-	h.start()
+	skipShortOutsideCI(t, "builds and restarts the real binary several times")
+	h := newCrashHarness(t)
 	admin := login(t, h.url, "admin")
 	h.mustDo("POST", "/api/v1/admin/users", admin, map[string]any{"username": "clerk_yl_b", "name": "王芳乙",
 		"role": "township_clerk", "org_code": "349901100", "password": "demo1234"}, nil, http.StatusCreated)
@@ -75,7 +69,7 @@ func TestKillDuringBurst(t *testing.T) {
 		var diffs []string
 		for deadline := time.Now().Add(90 * time.Second); ; {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			snap, err := workflowState(ctx, c, cv.WorkflowID)
+			snap, err := worker.State(ctx, c, cv.WorkflowID)
 			if err == nil {
 				diffs = readModelDiff(t, ctx, st, snap)
 			}
