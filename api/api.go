@@ -109,6 +109,7 @@ func New(d Deps) http.Handler {
 	in.POST("/auth/logout", auth.logout)
 	in.GET("/me", auth.me)
 	in.GET("/calendar/due", cal.due)
+	in.GET("/programs", programs)
 
 	// Writes go through Temporal: refuse them fast while it is down.
 	gate := (&temporalGate{health: d.Temporal}).handle

@@ -36,6 +36,7 @@ var operations = []operation{
 	{"POST", "/api/v1/auth/logout", "end the token", nil, 204, nil},
 	{"GET", "/api/v1/me", "the signed-in user", nil, 200, userView{}},
 	{"POST", "/api/v1/me/password", "change one's password (other sessions end)", passwordRequest{}, 204, nil},
+	{"GET", "/api/v1/programs", "the step tables: steps in order, outcomes, data fields", nil, 200, []ProgramView{}},
 	{"GET", "/api/v1/calendar/due", "a limit's last day: ?from=YYYY-MM-DD&limit=3WD", nil, 200, DueView{}},
 	{"POST", "/api/v1/cases", "file an application (Idempotency-Key)", createCaseRequest{}, 201, CaseView{}},
 	{"GET", "/api/v1/cases", "cases: ?program=&status=&step=&township_code=&q=&overdue=&page=&page_size=", nil, 200, Page[CaseSummary]{}},

@@ -153,10 +153,10 @@ review:
 		case OutcomeReturn:
 			goto review
 		}
-		if sd, _ := parseData(d.Data); sd.Amount != nil {
-			r.st.AmountMonthly = *sd.Amount
-		} else if sd.ProposedAmountMonthly != nil {
-			r.st.AmountMonthly = *sd.ProposedAmountMonthly
+		if v, ok := dataOf[*AmountData](d); ok {
+			r.st.AmountMonthly = *v.Amount
+		} else if v, ok := dataOf[*ProposedAmountData](d); ok {
+			r.st.AmountMonthly = *v.ProposedAmountMonthly
 		}
 		// Publicity, and after each objection a review and a new publicity (R1 Art 19).
 		for {
@@ -204,8 +204,8 @@ review:
 				continue
 			}
 			amount := r.st.AmountMonthly
-			if sd, _ := parseData(d.Data); sd.AmountMonthly != nil {
-				amount = *sd.AmountMonthly
+			if v, ok := dataOf[*AmountMonthlyData](d); ok {
+				amount = *v.AmountMonthly
 			}
 			return r.approve(ctx, amount)
 		}
@@ -225,10 +225,13 @@ func (r *caseRun) intake(ctx workflow.Context) error {
 		if d.Outcome == OutcomeComplete {
 			break
 		}
-		sd, _ := parseData(d.Data)
+		var missing []string
+		if v, ok := dataOf[*MissingItemsData](d); ok {
+			missing = v.MissingItems
+		}
 		r.st.Status = mzflow.StatusAwaitingMaterials
-		r.event(ctx, "materials_requested", mzflow.StepIntake, d.Actor, "一次性告知需补正材料："+strings.Join(sd.MissingItems, "、"),
-			map[string]any{"missing_items": sd.MissingItems})
+		r.event(ctx, "materials_requested", mzflow.StepIntake, d.Actor, "一次性告知需补正材料："+strings.Join(missing, "、"),
+			map[string]any{"missing_items": missing})
 		if err := r.flush(ctx, false); err != nil {
 			return err
 		}
@@ -362,9 +365,10 @@ func (r *caseRun) urgentGrant(ctx workflow.Context) error {
 	if d.Outcome == OutcomeReject {
 		return r.reject(ctx, d)
 	}
-	sd, _ := parseData(d.Data)
-	r.st.AmountMonthly = *sd.Amount
-	r.event(ctx, "granted", mzflow.StepTownshipGrant, d.Actor, "先行救助", map[string]any{"amount": *sd.Amount})
+	if v, ok := dataOf[*AmountData](d); ok {
+		r.st.AmountMonthly = *v.Amount
+	}
+	r.event(ctx, "granted", mzflow.StepTownshipGrant, d.Actor, "先行救助", map[string]any{"amount": r.st.AmountMonthly})
 	if _, err := r.human(ctx, mzflow.StepPaperwork, mzflow.RoleTownshipClerk, r.in.TownshipCode); err != nil {
 		return err
 	}
@@ -403,8 +407,9 @@ func (r *caseRun) recheck(ctx workflow.Context) error {
 		r.event(ctx, "stopped", mzflow.StepRecheck, d.Actor, d.Comment, nil)
 		return r.notice(ctx, d.Comment)
 	case OutcomeAdjust:
-		sd, _ := parseData(d.Data)
-		r.st.AmountMonthly = *sd.AmountMonthly
+		if v, ok := dataOf[*AmountMonthlyData](d); ok {
+			r.st.AmountMonthly = *v.AmountMonthly
+		}
 		r.event(ctx, "amount_adjusted", mzflow.StepRecheck, d.Actor, d.Comment, map[string]any{"amount_monthly": r.st.AmountMonthly})
 	default:
 		r.event(ctx, "recheck_continued", mzflow.StepRecheck, d.Actor, d.Comment, nil)

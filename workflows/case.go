@@ -116,6 +116,9 @@ type Decision struct {
 	Actor     Actor
 	At        time.Time
 	RequestID string
+	// data is Data as the step table's type for the outcome, validated; it is parsed
+	// again on replay, so it is never written into history twice.
+	data StepData
 }
 
 // Event is a timeline entry waiting to be projected.
