@@ -43,6 +43,14 @@ export const programNames: Record<string, string> = {
   veteran: '退役军人身份认定',
 }
 
+/**
+ * Programs the new-application form offers that GET /programs has no step table for yet
+ * (filing one answers 422 尚未开通); the served programs' names come from the table.
+ */
+export const unservedProgramNames: Record<string, string> = {
+  veteran: '退役军人身份认定',
+}
+
 export const statusNames: Record<string, string> = {
   in_progress: '办理中',
   awaiting_materials: '待补材料',
