@@ -277,6 +277,8 @@ export const api = {
   changePassword: (oldPassword: string, newPassword: string) =>
     request<unknown>('POST', '/me/password', { body: { old_password: oldPassword, new_password: newPassword } }),
   calendarYear: (year: number) => request<CalendarYear>('GET', `/admin/calendar/${year}`),
+  /** The step tables; programs.ts loads them once per page session. */
+  programs: () => request<ProgramView[]>('GET', '/programs'),
 }
 
 /** The header's unread count, refreshed by AppLayout and by the notifications page. */
@@ -357,6 +359,61 @@ export interface ProgramRules {
   township_cap: number
   recheck_months: Record<string, number> | null
   steps: Record<string, { limit: string }>
+}
+
+/**
+ * One program's step table as GET /programs serves it (api/programs.go, from the
+ * workflows' tables): the page's decision forms, step names and progress bar come from it.
+ */
+export interface ProgramView {
+  program: string
+  name: string
+  steps: StepView[]
+}
+
+export interface StepView {
+  code: string
+  name: string
+  role?: string
+  role_name?: string
+  /** Where the step sits on the progress bar (its own code, or the step it runs beside); absent when not on it. */
+  bar?: string
+  /** The bar the step is on when a program has two: "urgent" for an urgent 临时救助 case; absent for the main bar. */
+  track?: string
+  outcomes: OutcomeView[]
+  /** The data fields of every outcome, each naming the outcomes it belongs to. */
+  fields: FieldView[]
+}
+
+export interface OutcomeView {
+  code: string
+  label: string
+  reason_required: boolean
+}
+
+/** How a field is entered and sent (workflows.Field). */
+export type FieldType = 'number' | 'integer' | 'text' | 'lines' | 'names' | 'date' | 'enum' | 'object'
+
+export interface StepField {
+  name: string
+  label: string
+  type: FieldType
+  unit?: string
+  required: boolean
+  /** A case fact that makes the field required ("home_visit": the case is spot-checked). */
+  required_if?: string
+  /** Inclusive unless min_exclusive; for names, the number of names. */
+  min?: number
+  min_exclusive?: boolean
+  enum?: { value: string; label: string }[]
+  /** Offered in a list that also takes free text. */
+  suggest?: string[]
+  /** An object's fields, sent as a nested object. */
+  fields?: StepField[]
+}
+
+export interface FieldView extends StepField {
+  outcomes: string[]
 }
 
 export interface CalendarYear {

@@ -54,6 +54,7 @@ declare module 'vue' {
     ElTag: typeof import('element-plus/es')['ElTag']
     ElTimeline: typeof import('element-plus/es')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
+    FieldInput: typeof import('./components/FieldInput.vue')['default']
     PagerBar: typeof import('./components/PagerBar.vue')['default']
     PasswordDialog: typeof import('./components/PasswordDialog.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']

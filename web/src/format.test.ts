@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatCountdown, formatLimit, progress, formatDate, formatDateTime, formatDue, formatYuan } from './format'
+import { formatCountdown, formatLimit, formatDate, formatDateTime, formatDue, formatYuan } from './format'
 
 describe('format', () => {
   it('shows dates in China time as YYYY-MM-DD', () => {
@@ -26,12 +26,5 @@ describe('format', () => {
     expect(formatLimit('7d')).toBe('7 天')
     expect(formatLimit('20s')).toBe('20 秒')
     expect(formatLimit('')).toBe('—')
-  })
-  it('places parallel steps on the progress bar and marks where a case ended', () => {
-    expect(progress('dibao', false, 'in_progress', 'info_check').active).toBe(1)
-    expect(progress('dibao', false, 'in_progress', 'objection_review').active).toBe(3)
-    expect(progress('dibao', false, 'approved', '')).toMatchObject({ active: 6, processStatus: 'process' })
-    expect(progress('tekun', false, 'rejected', 'notice', 'objection_review')).toMatchObject({ active: 3, processStatus: 'error' })
-    expect(progress('linshi', true, 'in_progress', 'paperwork').active).toBe(1)
   })
 })
