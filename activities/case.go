@@ -1,6 +1,8 @@
 package activities
 
 import (
+	"go.temporal.io/sdk/temporal"
+
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -18,6 +20,13 @@ import (
 func (a *Activities) Deadline(ctx context.Context, in workflows.DeadlineInput) (workflows.DeadlineResult, error) {
 	a.syncCalendar(ctx)
 	d := a.Calendar.Due(in.From, in.Limit)
+	if in.DueDate != "" {
+		var err error
+		if d, err = a.Calendar.On(in.DueDate); err != nil {
+			// The date was checked where it was set; a bad one is a bug, not a retry.
+			return workflows.DeadlineResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "bad_date", err)
+		}
+	}
 	remind := d.At
 	if !in.RemindBefore.IsZero() {
 		remind = a.Calendar.Before(d.At, in.RemindBefore)

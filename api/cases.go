@@ -273,17 +273,10 @@ func (h *caseHandler) respondCase(c *gin.Context, status int, id string) {
 		if e.Data != "" {
 			_ = json.Unmarshal([]byte(e.Data), &data)
 		}
-		v.Timeline = append(v.Timeline, EventView{Seq: e.Seq, Type: e.Type, Step: e.Step, StepName: stepName(e.Step),
+		v.Timeline = append(v.Timeline, EventView{Seq: e.Seq, Type: e.Type, Step: e.Step, StepName: workflows.StepName(cs.Program, e.Step),
 			Actor: ActorView{ID: e.ActorID, Name: e.ActorName, Role: e.ActorRole}, At: e.At, Comment: e.Comment, Data: data})
 	}
 	c.JSON(status, v)
-}
-
-func stepName(s mzflow.Step) string {
-	if s == "" {
-		return ""
-	}
-	return s.Name()
 }
 
 // orgNames remembers organisation names within one request, so a page of cases or tasks
@@ -305,7 +298,7 @@ func (h *caseHandler) summary(ctx context.Context, names orgNames, cs *store.Cas
 	now := h.now()
 	open := cs.Status == mzflow.StatusInProgress || cs.Status == mzflow.StatusAwaitingMaterials
 	return CaseSummary{ID: cs.ID, WorkflowID: cs.WorkflowID, Program: cs.Program, ProgramName: cs.Program.Name(),
-		Category: cs.Category, Status: cs.Status, Step: cs.Step, StepName: stepName(cs.Step),
+		Category: cs.Category, Status: cs.Status, Step: cs.Step, StepName: workflows.StepName(cs.Program, cs.Step),
 		Applicant: ApplicantView{Name: cs.ApplicantName, IDNumberMasked: cs.IDNumberMasked, Phone: cs.Phone,
 			Address: cs.Address, HouseholdSize: cs.HouseholdSize},
 		Township: NamedOrg{Code: cs.TownshipCode, Name: h.orgName(ctx, names, cs.TownshipCode)},
@@ -326,7 +319,7 @@ func (h *caseHandler) taskViews(ctx context.Context, names orgNames, ts []store.
 			_ = json.Unmarshal([]byte(t.Notified), &notified)
 		}
 		out = append(out, TaskView{ID: t.ID, SubjectKind: t.SubjectKind, SubjectID: t.SubjectID, Title: t.Title,
-			CaseID: t.CaseID, Program: t.Program, Step: t.Step, StepName: t.Step.Name(), Role: t.Role, RoleName: t.Role.Name(),
+			CaseID: t.CaseID, Program: t.Program, Step: t.Step, StepName: workflows.StepName(t.Program, t.Step), Role: t.Role, RoleName: t.Role.Name(),
 			Org: NamedOrg{Code: t.OrgCode, Name: name}, Assignee: t.AssigneeID, Status: t.Status,
 			CreatedAt: t.CreatedAt, DueAt: t.DueAt, DueProvisional: t.DueProvisional,
 			Overdue:         t.Status == store.TaskOpen && t.DueAt != nil && now.After(*t.DueAt),

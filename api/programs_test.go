@@ -41,6 +41,11 @@ func TestProgramsCoverTheRules(t *testing.T) {
 		codes := map[mzflow.Step]bool{}
 		for _, s := range p.Steps {
 			codes[s.Code] = true
+			// The rules name steps too (their messages cover programs without a process
+			// yet, such as veteran): the table's name must be the same.
+			if s.Name != s.Code.Name() {
+				t.Errorf("%s.%s: table names it %q, the rules %q", p.Program, s.Code, s.Name, s.Code.Name())
+			}
 			if s.Code != mzflow.StepPublicity && (s.Role == "" || len(s.Outcomes) == 0) {
 				t.Errorf("%s.%s: a task step needs a role and outcomes", p.Program, s.Code)
 			}

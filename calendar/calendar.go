@@ -372,6 +372,19 @@ func (c *Calendar) Due(from time.Time, l mzflow.Limit) Due {
 	}
 }
 
+// On is the deadline that ends with the given day (YYYY-MM-DD): a date people set, such
+// as a milestone's planned date or a 督办 deadline a meeting fixed. It is kept as given,
+// even on a rest day, and is provisional when that year's holidays are not published.
+func (c *Calendar) On(date string) (Due, error) {
+	day, err := time.ParseInLocation("2006-01-02", date, Zone)
+	if err != nil {
+		return Due{}, mzflow.Errorf(mzflow.CodeInvalid, "日期 %q 无效，应为 YYYY-MM-DD", date)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return Due{Date: FormatDate(day), At: day.AddDate(0, 0, 1), Provisional: c.unpublished(day.Year(), day.Year())}, nil
+}
+
 // Before returns the instant a limit before at, for reminders such as "1 working day
 // before the deadline". For WD it goes back N working days from at's civil date and
 // keeps the time of day. An at of exactly 00:00 is read as 24:00 of the previous day,

@@ -22,6 +22,8 @@ func New(c client.Client, a *activities.Activities) sdkworker.Worker {
 // Register adds mzflow's workflows and activities to a registry (a worker or a replayer).
 func Register(r sdkworker.Registry, a *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Smoke, workflow.RegisterOptions{Name: workflows.SmokeWorkflow})
-	r.RegisterWorkflowWithOptions(workflows.Assistance, workflow.RegisterOptions{Name: workflows.AssistanceWorkflow})
+	for _, w := range workflows.Registrations() {
+		r.RegisterWorkflowWithOptions(w.Fn, workflow.RegisterOptions{Name: w.Name})
+	}
 	r.RegisterActivity(a)
 }

@@ -18,10 +18,12 @@ const (
 	ActivityProject  = "Project"  // ProjectInput; local since "project-local" 1
 )
 
-// DeadlineInput asks for a step's due time and its reminder time.
+// DeadlineInput asks for a step's due time and its reminder time: Limit counted from
+// From, or the end of DueDate (YYYY-MM-DD) when that is set.
 type DeadlineInput struct {
 	From         time.Time
 	Limit        mzflow.Limit
+	DueDate      string `json:",omitempty"`
 	RemindBefore mzflow.Limit
 }
 

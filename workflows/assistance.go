@@ -16,24 +16,44 @@ import (
 // errContinue asks Assistance to continue as new after a re-check cycle.
 var errContinue = errors.New("continue as new")
 
+// caseRun is one execution of an assistance case: the shared run (record, steps,
+// watches) and what only a case has, its input, its state and the inputs its own
+// updates hand to the main flow.
+type caseRun struct {
+	*run
+	in    CaseInput
+	st    *CaseState
+	abort workflow.CancelFunc
+	// withdrawn is set by the withdraw update; the main flow sees its context cancelled.
+	withdrawn *ReasonInput
+	// objection is set by the object update while in publicity.
+	objection *ObjectInput
+	// materials is set when the applicant completes a returned application.
+	materials *ReasonInput
+}
+
 // Assistance is the social-assistance process of docs/domain.md §1–2 for 低保, 特困 and
 // 临时救助: intake → investigation ‖ information check → township review → publicity
 // (objection → review → publicity again) → county review with spot-check → county
 // decision → approval (then periodic re-checks) or rejection with a written notice.
 // 临时救助 urgent cases are granted first and documented after; small 临时救助 amounts
-// are approved by the township alone.
+// are approved by the township alone. Its steps are in assistance_steps.go.
 func Assistance(ctx workflow.Context, in CaseInput) (CaseResult, error) {
-	r := &caseRun{in: in, mu: workflow.NewMutex(ctx)}
+	st := in.State
+	if st == nil {
+		st = &CaseState{Status: mzflow.StatusInProgress, SubmittedAt: workflow.Now(ctx)}
+	}
+	r := &caseRun{in: in, st: st}
+	r.run = newRun(ctx, &st.Record, r, in.CaseID, sprintf("%s（%s）", in.Applicant.Name, in.Program.Name()),
+		AssistanceSteps.For(in.Program))
+	r.remindBefore = in.Rules.RemindBefore
 	if in.State != nil {
-		r.st = in.State
-		// Everything of the earlier runs is in the read model (they flush before they
-		// continue as new); states from before the timeline was kept whole may still
-		// hand over unprojected events.
-		r.st.Timeline = append(r.st.Pending, r.st.Timeline...)
-		r.st.Pending = nil
-		r.st.RunStartSeq = r.st.Seq - len(r.st.Timeline)
-	} else {
-		r.st = &CaseState{Status: mzflow.StatusInProgress, SubmittedAt: workflow.Now(ctx)}
+		r.resume()
+	}
+	if st.Overall == nil {
+		// The overall limit has no reminder; states from before Overall carry its level.
+		st.Overall = &Deadline{Reminded: true, Level: st.OverallLevel, NextEscAt: st.OverallNextAt}
+		st.OverallLevel, st.OverallNextAt = 0, time.Time{}
 	}
 	flow, cancel := workflow.WithCancel(ctx)
 	r.abort = cancel
@@ -55,71 +75,106 @@ func Assistance(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 	done, _ := workflow.NewDisconnectedContext(ctx)
 	if r.withdrawn != nil && (err == nil || temporal.IsCanceledError(err)) {
 		err = nil
-		r.st.Status, r.st.Outcome, r.st.DecidedAt = mzflow.StatusWithdrawn, "withdrawn", workflow.Now(done)
-		r.event(done, "withdrawn", r.st.Step, r.withdrawn.Actor, r.withdrawn.Reason, nil)
+		st.Status, st.Outcome, st.DecidedAt = mzflow.StatusWithdrawn, "withdrawn", workflow.Now(done)
+		r.event(done, "withdrawn", st.Step, r.withdrawn.Actor, r.withdrawn.Reason, nil)
 	}
-	for _, t := range r.st.Tasks {
+	for _, t := range st.Tasks {
 		if t.Status == "open" {
 			t.Status = "cancelled"
 		}
 	}
 	if errors.Is(err, errContinue) {
-		if err := r.flush(done, false); err != nil {
-			return CaseResult{}, err
-		}
-		if err := workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) }); err != nil {
-			return CaseResult{}, err
-		}
-		// Closed tasks are in the read model already; keep the new run's state small.
-		open := r.st.Tasks[:0]
-		for _, t := range r.st.Tasks {
-			if t.Status == "open" {
-				open = append(open, t)
-			}
-		}
-		r.st.Tasks = open
-		r.st.Timeline, r.st.Notices = nil, nil
 		next := in
-		next.State = r.st
-		return CaseResult{}, workflow.NewContinueAsNewError(done, AssistanceWorkflow, next)
+		next.State = st
+		return CaseResult{}, r.continueAsNew(done, AssistanceWorkflow, next)
 	}
 	if err != nil {
 		return CaseResult{}, err
 	}
-	r.st.Step = ""
-	if err := r.flush(done, true); err != nil {
+	st.Step = ""
+	if err := r.close(done, true); err != nil {
 		return CaseResult{}, err
 	}
-	if err := workflow.Await(done, func() bool { return workflow.AllHandlersFinished(done) }); err != nil {
-		return CaseResult{}, err
-	}
-	return CaseResult{Status: r.st.Status, Outcome: r.st.Outcome}, nil
+	return CaseResult{Status: st.Status, Outcome: st.Outcome}, nil
 }
+
+// phase is one stretch of the process between decisions that send a case back; it
+// returns the phase that comes next, or nil once the case is decided.
+type phase func(workflow.Context) (phase, error)
 
 func (r *caseRun) process(ctx workflow.Context) error {
 	if r.st.Status == mzflow.StatusApproved {
 		return r.recheck(ctx) // resumed by continue-as-new
 	}
-	town, county := r.in.TownshipCode, r.in.CountyCode
 	if r.in.Program == mzflow.Linshi && r.in.Urgent {
 		return r.urgentGrant(ctx)
 	}
 	if err := r.intake(ctx); err != nil {
 		return err
 	}
+	for p := phase(r.investigate); p != nil; {
+		var err error
+		if p, err = p(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-review:
-	// Investigation and information check run side by side (R1 Art 15, 17); 临时救助 has
-	// no county information check.
-	parallel := []*Task{}
-	t, err := r.openStep(ctx, mzflow.StepInvestigation, mzflow.RoleTownshipClerk, town)
+// spec is a case step's task: the role in the organisation, the rules' limit, the rules'
+// reminder and escalation chain.
+func (r *caseRun) spec(step mzflow.Step, role mzflow.Role, org string) StepSpec {
+	return StepSpec{Step: step, Role: role, OrgCode: org, Limit: r.in.Rules.Steps[step].Limit,
+		Reminders: Reminders{Before: r.in.Rules.RemindBefore}, Escalation: r.escalation()}
+}
+
+// escalation is the rules' chain, each role told in the case's township or county.
+func (r *caseRun) escalation() Escalation {
+	e := Escalation{Every: r.in.Rules.EscalateEvery}
+	for _, role := range r.in.Rules.Escalation {
+		at := mzflow.LevelCounty
+		if role.Township() {
+			at = mzflow.LevelTownship
+		}
+		e.Chain = append(e.Chain, Escalate{Role: role, At: at})
+	}
+	return e
+}
+
+// start opens a case step; the case's current step follows it, except for the notice
+// and re-check steps that come after the decision.
+func (r *caseRun) start(ctx workflow.Context, step mzflow.Step, role mzflow.Role, org string) (*Task, error) {
+	t, err := r.openStep(ctx, r.spec(step, role, org))
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if step != mzflow.StepNotice && step != mzflow.StepRecheck || r.st.Step == "" {
+		r.st.Step = step
+	}
+	return t, nil
+}
+
+// do opens a case step and waits for its decision.
+func (r *caseRun) do(ctx workflow.Context, step mzflow.Step, role mzflow.Role, org string) (*Decision, error) {
+	t, err := r.start(ctx, step, role, org)
+	if err != nil {
+		return nil, err
+	}
+	return r.await(ctx, t)
+}
+
+// investigate runs the investigation and the information check side by side (R1 Art
+// 15, 17); 临时救助 has no county information check.
+func (r *caseRun) investigate(ctx workflow.Context) (phase, error) {
+	parallel := []*Task{}
+	t, err := r.start(ctx, mzflow.StepInvestigation, mzflow.RoleTownshipClerk, r.in.TownshipCode)
+	if err != nil {
+		return nil, err
 	}
 	parallel = append(parallel, t)
 	if r.in.Program != mzflow.Linshi {
-		if t, err = r.openStep(ctx, mzflow.StepInfoCheck, mzflow.RoleCountyReviewer, county); err != nil {
-			return err
+		if t, err = r.start(ctx, mzflow.StepInfoCheck, mzflow.RoleCountyReviewer, r.in.CountyCode); err != nil {
+			return nil, err
 		}
 		parallel = append(parallel, t)
 	}
@@ -139,77 +194,89 @@ review:
 	}
 	for _, f := range branches {
 		if err := f.Get(ctx, nil); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return r.townshipReview, nil
+}
+
+// townshipReview is the township's opinion, then the publicity with its objections; a
+// 临时救助 amount within the township's cap is approved here (R5 §二).
+func (r *caseRun) townshipReview(ctx workflow.Context) (phase, error) {
+	town := r.in.TownshipCode
+	d, err := r.do(ctx, mzflow.StepTownshipReview, mzflow.RoleTownshipHead, town)
+	if err != nil {
+		return nil, err
+	}
+	switch d.Outcome {
+	case OutcomeReject:
+		return nil, r.reject(ctx, d)
+	case OutcomeReturn:
+		return r.investigate, nil
+	}
+	if v, ok := dataOf[*AmountData](d); ok {
+		r.st.AmountMonthly = *v.Amount
+	} else if v, ok := dataOf[*ProposedAmountData](d); ok {
+		r.st.AmountMonthly = *v.ProposedAmountMonthly
+	}
+	// Publicity, and after each objection a review and a new publicity (R1 Art 19).
 	for {
-		d, err := r.human(ctx, mzflow.StepTownshipReview, mzflow.RoleTownshipHead, town)
+		objected, err := r.publicity(ctx)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if !objected {
+			break
+		}
+		d, err := r.do(ctx, mzflow.StepObjectionReview, mzflow.RoleTownshipHead, town)
+		if err != nil {
+			return nil, err
+		}
+		if d.Outcome == OutcomeReject {
+			return nil, r.reject(ctx, d)
+		}
+	}
+	if r.in.Program == mzflow.Linshi && r.st.AmountMonthly <= r.in.Rules.TownshipCap {
+		return nil, r.approve(ctx, r.st.AmountMonthly) // within the township's delegated cap (R5 §二)
+	}
+	return r.countyReview, nil
+}
+
+// countyReview is the county's review (with the spot-check drawn when it opens) and its
+// decision; the decision may send the case back to the review, the review to the
+// township.
+func (r *caseRun) countyReview(ctx workflow.Context) (phase, error) {
+	county := r.in.CountyCode
+	for {
+		if err := r.drawSpotCheck(ctx); err != nil {
+			return nil, err
+		}
+		d, err := r.do(ctx, mzflow.StepCountyReview, mzflow.RoleCountyReviewer, county)
+		if err != nil {
+			return nil, err
+		}
+		r.st.CountyReviewer = d.Actor.ID
+		switch d.Outcome {
+		case OutcomeReject:
+			return nil, r.reject(ctx, d)
+		case OutcomeReturn:
+			return r.townshipReview, nil
+		}
+		d, err = r.do(ctx, mzflow.StepCountyDecision, mzflow.RoleCountyApprover, county)
+		if err != nil {
+			return nil, err
 		}
 		switch d.Outcome {
 		case OutcomeReject:
-			return r.reject(ctx, d)
+			return nil, r.reject(ctx, d)
 		case OutcomeReturn:
-			goto review
+			continue
 		}
-		if v, ok := dataOf[*AmountData](d); ok {
-			r.st.AmountMonthly = *v.Amount
-		} else if v, ok := dataOf[*ProposedAmountData](d); ok {
-			r.st.AmountMonthly = *v.ProposedAmountMonthly
+		amount := r.st.AmountMonthly
+		if v, ok := dataOf[*AmountMonthlyData](d); ok {
+			amount = *v.AmountMonthly
 		}
-		// Publicity, and after each objection a review and a new publicity (R1 Art 19).
-		for {
-			objected, err := r.publicity(ctx)
-			if err != nil {
-				return err
-			}
-			if !objected {
-				break
-			}
-			d, err := r.human(ctx, mzflow.StepObjectionReview, mzflow.RoleTownshipHead, town)
-			if err != nil {
-				return err
-			}
-			if d.Outcome == OutcomeReject {
-				return r.reject(ctx, d)
-			}
-		}
-		if r.in.Program == mzflow.Linshi && r.st.AmountMonthly <= r.in.Rules.TownshipCap {
-			return r.approve(ctx, r.st.AmountMonthly) // within the township's delegated cap (R5 §二)
-		}
-		for {
-			if err := r.drawSpotCheck(ctx); err != nil {
-				return err
-			}
-			d, err := r.human(ctx, mzflow.StepCountyReview, mzflow.RoleCountyReviewer, county)
-			if err != nil {
-				return err
-			}
-			r.st.CountyReviewer = d.Actor.ID
-			switch d.Outcome {
-			case OutcomeReject:
-				return r.reject(ctx, d)
-			case OutcomeReturn:
-				goto township
-			}
-			d, err = r.human(ctx, mzflow.StepCountyDecision, mzflow.RoleCountyApprover, county)
-			if err != nil {
-				return err
-			}
-			switch d.Outcome {
-			case OutcomeReject:
-				return r.reject(ctx, d)
-			case OutcomeReturn:
-				continue
-			}
-			amount := r.st.AmountMonthly
-			if v, ok := dataOf[*AmountMonthlyData](d); ok {
-				amount = *v.AmountMonthly
-			}
-			return r.approve(ctx, amount)
-		}
-	township:
+		return nil, r.approve(ctx, amount)
 	}
 }
 
@@ -218,7 +285,7 @@ review:
 // applicant completes it, then intake opens again with a fresh due time.
 func (r *caseRun) intake(ctx workflow.Context) error {
 	for {
-		d, err := r.human(ctx, mzflow.StepIntake, mzflow.RoleTownshipClerk, r.in.TownshipCode)
+		d, err := r.do(ctx, mzflow.StepIntake, mzflow.RoleTownshipClerk, r.in.TownshipCode)
 		if err != nil {
 			return err
 		}
@@ -244,7 +311,7 @@ func (r *caseRun) intake(ctx workflow.Context) error {
 	}
 	// The overall limit runs from acceptance (R1 Art 22).
 	now := workflow.Now(ctx)
-	d, err := r.deadline(ctx, now, r.in.Rules.OverallLimit)
+	d, err := r.deadline(ctx, now, r.in.Rules.OverallLimit, r.reminders())
 	if err != nil {
 		return err
 	}
@@ -257,7 +324,7 @@ func (r *caseRun) intake(ctx workflow.Context) error {
 // whether an objection ended it early.
 func (r *caseRun) publicity(ctx workflow.Context) (bool, error) {
 	start := workflow.Now(ctx)
-	d, err := r.deadline(ctx, start, r.in.Rules.Steps[mzflow.StepPublicity].Limit)
+	d, err := r.deadline(ctx, start, r.in.Rules.Steps[mzflow.StepPublicity].Limit, r.reminders())
 	if err != nil {
 		return false, err
 	}
@@ -351,14 +418,14 @@ func (r *caseRun) notice(ctx workflow.Context, reasons string) error {
 	r.notify(Notice{Key: "notice/" + r.st.Outcome, Kind: "notice",
 		Role: mzflow.RoleTownshipClerk, OrgCode: r.in.TownshipCode,
 		Text: sprintf("请向 %s 送达书面告知（%s）：%s", r.in.Applicant.Name, r.in.Program.Name(), reasons)})
-	_, err := r.human(ctx, mzflow.StepNotice, mzflow.RoleTownshipClerk, r.in.TownshipCode)
+	_, err := r.do(ctx, mzflow.StepNotice, mzflow.RoleTownshipClerk, r.in.TownshipCode)
 	return err
 }
 
 // urgentGrant is 临时救助's 先行救助 (R5 §二): the township grants at once, the
 // paperwork follows within its limit.
 func (r *caseRun) urgentGrant(ctx workflow.Context) error {
-	d, err := r.human(ctx, mzflow.StepTownshipGrant, mzflow.RoleTownshipHead, r.in.TownshipCode)
+	d, err := r.do(ctx, mzflow.StepTownshipGrant, mzflow.RoleTownshipHead, r.in.TownshipCode)
 	if err != nil {
 		return err
 	}
@@ -369,7 +436,7 @@ func (r *caseRun) urgentGrant(ctx workflow.Context) error {
 		r.st.AmountMonthly = *v.Amount
 	}
 	r.event(ctx, "granted", mzflow.StepTownshipGrant, d.Actor, "先行救助", map[string]any{"amount": r.st.AmountMonthly})
-	if _, err := r.human(ctx, mzflow.StepPaperwork, mzflow.RoleTownshipClerk, r.in.TownshipCode); err != nil {
+	if _, err := r.do(ctx, mzflow.StepPaperwork, mzflow.RoleTownshipClerk, r.in.TownshipCode); err != nil {
 		return err
 	}
 	return r.approve(ctx, r.st.AmountMonthly)
@@ -397,7 +464,7 @@ func (r *caseRun) recheck(ctx workflow.Context) error {
 	var d *Decision
 	for _, role := range []mzflow.Role{mzflow.RoleTownshipClerk, mzflow.RoleTownshipHead} {
 		var err error
-		if d, err = r.human(ctx, mzflow.StepRecheck, role, r.in.TownshipCode); err != nil {
+		if d, err = r.do(ctx, mzflow.StepRecheck, role, r.in.TownshipCode); err != nil {
 			return err
 		}
 	}
@@ -419,53 +486,35 @@ func (r *caseRun) recheck(ctx workflow.Context) error {
 }
 
 // watchOverall escalates the case's overall limit (R1 Art 22: 30 WD from acceptance, 45
-// when extended) the way watch escalates a task: level 1 when it passes, one level up
-// the rules' chain every escalate_every after. It sleeps until the case is accepted, and
+// when extended) with the watch every task has: level 1 when it passes, one level up the
+// rules' chain every escalate_every after. It waits until the case is accepted, and
 // starts over when the due time moves (extension, publicity not counted).
 func (r *caseRun) watchOverall(ctx workflow.Context) {
-	for {
-		if err := workflow.Await(ctx, func() bool { return !r.st.DueAt.IsZero() || !r.open() }); err != nil || !r.open() {
-			return
-		}
-		due := r.st.DueAt
-		next := r.st.OverallNextAt
-		if r.st.OverallLevel == 0 || next.IsZero() {
-			next = due
-		}
-		now := workflow.Now(ctx)
-		if next.After(now) {
-			moved, err := workflow.AwaitWithTimeout(ctx, next.Sub(now), func() bool { return !r.open() || !r.st.DueAt.Equal(due) })
-			if err != nil || !r.open() {
-				return
+	o := r.st.Overall
+	_ = r.watch(ctx, watch{
+		d: o, escalation: r.escalation(),
+		done:    func() bool { return !r.open() },
+		moved:   func() bool { return !r.st.DueAt.Equal(o.DueAt) },
+		onMoved: func() { o.NextEscAt = time.Time{} },
+		before: func(ctx workflow.Context) error {
+			if err := workflow.Await(ctx, func() bool { return !r.st.DueAt.IsZero() || !r.open() }); err != nil {
+				return err
 			}
-			if moved {
-				r.st.OverallNextAt = time.Time{}
-				continue
+			if !r.open() {
+				return errStopWatch
 			}
-		}
-		chain := r.in.Rules.Escalation
-		if len(chain) == 0 {
-			chain = []mzflow.Role{mzflow.RoleSupervisor}
-		}
-		r.st.OverallLevel++
-		role := chain[min(r.st.OverallLevel, len(chain))-1]
-		org := r.in.CountyCode
-		if role.Township() {
-			org = r.in.TownshipCode
-		}
-		r.event(ctx, "overall_escalated", r.st.Step, Actor{}, "", map[string]any{"level": r.st.OverallLevel, "notified_role": role, "org": org})
-		r.notify(Notice{Key: sprintf("overall/escalation/%d", r.st.OverallLevel), Kind: "escalation",
-			Role: role, OrgCode: org, Text: sprintf("【超过办理总时限·%d级】%s（%s）已超过 %s 的总时限", r.st.OverallLevel,
-				r.in.Applicant.Name, r.in.Program.Name(), r.limitName())})
-		d, err := r.deadline(ctx, workflow.Now(ctx), r.in.Rules.EscalateEvery)
-		if err != nil {
-			return
-		}
-		r.st.OverallNextAt = d.Due.At
-		if err := r.flush(ctx, false); err != nil {
-			return
-		}
-	}
+			o.DueAt = r.st.DueAt
+			return nil
+		},
+		after:  func(ctx workflow.Context) error { return r.flush(ctx, false) },
+		remind: func(workflow.Context) {},
+		escalate: func(ctx workflow.Context, n Notified) {
+			r.event(ctx, "overall_escalated", r.st.Step, Actor{}, "", map[string]any{"level": n.Level, "notified_role": n.Role, "org": n.Org})
+			r.notify(Notice{Key: sprintf("overall/escalation/%d", n.Level), Kind: "escalation",
+				Role: n.Role, OrgCode: n.Org, Text: sprintf("【超过办理总时限·%d级】%s已超过 %s 的总时限", n.Level,
+					r.title, r.limitName())})
+		},
+	})
 }
 
 func (r *caseRun) limitName() string {
@@ -474,3 +523,6 @@ func (r *caseRun) limitName() string {
 	}
 	return r.in.Rules.OverallLimit.String()
 }
+
+// reminders is the rules' reminder lead, which the calendar look-ups of a case carry.
+func (r *caseRun) reminders() Reminders { return Reminders{Before: r.in.Rules.RemindBefore} }

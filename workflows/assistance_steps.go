@@ -45,9 +45,9 @@ var AssistanceSteps = Table{
 		}},
 	{Code: mzflow.StepPublicity, Name: "公示", Bar: mzflow.StepPublicity}, // a timer, not a task
 	{Code: mzflow.StepObjectionReview, Name: "异议复查", Role: mzflow.RoleTownshipHead, Bar: mzflow.StepPublicity, Outcomes: []OutcomeDef{
-			{Code: OutcomeApprove, Label: "异议不成立，继续办理"},
-			{Code: OutcomeReject, Label: "异议成立，不予批准", ReasonRequired: true},
-		}},
+		{Code: OutcomeApprove, Label: "异议不成立，继续办理"},
+		{Code: OutcomeReject, Label: "异议成立，不予批准", ReasonRequired: true},
+	}},
 	{Code: mzflow.StepCountyReview, Name: "县级审核", Role: mzflow.RoleCountyReviewer, Programs: dibaoTekun,
 		Bar: mzflow.StepCountyReview, Outcomes: countyReviewOutcomes},
 	// 临时救助 reaches the county only above the township's cap, which the progress bar
@@ -100,16 +100,16 @@ type (
 	// InvestigationData is the household's finances as the investigators found them.
 	InvestigationData struct {
 		HouseholdIncome *float64 `json:"household_income_monthly" label:"家庭月收入" type:"number" unit:"元" min:"0" required:"true"`
-		Members         *int     `json:"members" label:"家庭人口数" type:"integer" unit:"人" min:"1" required:"true"`
+		Members         *int     `json:"members" label:"家庭人口" type:"integer" unit:"人" min:"1" required:"true"`
 		Investigators   []string `json:"investigators" label:"入户调查人员" type:"names" min:"2" required:"true"`
 	}
 	// InfoCheckData is the county's information check (信息核对) result.
 	InfoCheckData struct {
-		Result string `json:"result" label:"核对结果" type:"enum" enum:"pass:通过,fail:未通过" required:"true"`
+		Result string `json:"result" label:"核对结果" type:"enum" enum:"pass:通过（收入、财产符合条件）,fail:未通过" required:"true"`
 	}
 	// ProposedAmountData is the township's proposed monthly amount (低保, 特困).
 	ProposedAmountData struct {
-		ProposedAmountMonthly *float64 `json:"proposed_amount_monthly" label:"拟保障金额（月）" type:"number" unit:"元" min:">0" required:"true"`
+		ProposedAmountMonthly *float64 `json:"proposed_amount_monthly" label:"拟保障金额" type:"number" unit:"元/月" min:">0" required:"true"`
 	}
 	// AmountData is a one-off 临时救助 amount.
 	AmountData struct {
@@ -117,7 +117,7 @@ type (
 	}
 	// AmountMonthlyData is the monthly amount decided or adjusted.
 	AmountMonthlyData struct {
-		AmountMonthly *float64 `json:"amount_monthly" label:"保障金额（月）" type:"number" unit:"元" min:">0" required:"true"`
+		AmountMonthly *float64 `json:"amount_monthly" label:"核定保障金额" type:"number" unit:"元/月" min:">0" required:"true"`
 	}
 	// HomeVisitData is the county's home visit, required on a spot-checked case.
 	HomeVisitData struct {

@@ -340,7 +340,7 @@ func TestDeadlineAcrossNationalDay(t *testing.T) {
 func TestRecheckContinueAsNew(t *testing.T) {
 	h := newHarness(t, monday)
 	in := input(mzflow.Dibao)
-	in.State = &workflows.CaseState{Status: mzflow.StatusApproved, SubmittedAt: monday, AmountMonthly: 700, Seq: 20, TaskSeq: 6}
+	in.State = &workflows.CaseState{Status: mzflow.StatusApproved, SubmittedAt: monday, AmountMonthly: 700, Record: workflows.Record{Seq: 20, TaskSeq: 6}}
 	in.HouseholdCategory = "unstable"
 	h.at = 6 * 31 * 24 * time.Hour
 	h.decide("7", clerkYL, workflows.OutcomeAdjust, "收入增加", map[string]any{"amount_monthly": 500}, "")

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
-
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/rules"
 )
@@ -85,29 +83,6 @@ type CaseResult struct {
 	Outcome string
 }
 
-// Task is one human step instance inside a case.
-type Task struct {
-	ID          string
-	Step        mzflow.Step
-	Role        mzflow.Role
-	OrgCode     string
-	Limit       mzflow.Limit
-	Status      string // open, done, cancelled
-	CreatedAt   time.Time
-	DueAt       time.Time
-	DueDate     string
-	Provisional bool
-	RemindAt    time.Time
-	Reminded    bool
-	Level       int
-	NextEscAt   time.Time
-	Notified    []Notified
-	AssigneeID  int64
-	Decision    *Decision
-	// recompute is set when the calendar changed and the wait loop must re-read DueAt.
-	recompute bool
-}
-
 // Decision is a person's decision on a task.
 type Decision struct {
 	Outcome   string
@@ -151,8 +126,6 @@ type CaseState struct {
 	SubmittedAt    time.Time
 	AcceptedAt     time.Time
 	DueAt          time.Time // overall limit, from acceptance
-	OverallLevel   int       // escalation level of the overall limit
-	OverallNextAt  time.Time // when the overall limit escalates next
 	Extended       bool
 	SpotCheck      bool
 	HomeVisit      bool // mandatory home visit: related to staff or objections
@@ -165,20 +138,12 @@ type CaseState struct {
 	PayFrom        string
 	DecidedAt      time.Time
 	Cycle          int // re-check cycles completed (continue-as-new count)
-	Seq            int // last timeline sequence number used
-	TaskSeq        int
-	Tasks          []*Task
-	// Timeline and Notices are this run's, projected or not: the state query returns them
-	// whole, so the read model can be rebuilt from the workflow (mzflow reproject). Those
-	// after ProjectedSeq are not in the read model yet.
-	Timeline     []Event
-	Notices      []Notice
-	ProjectedSeq int // the last timeline sequence number in the read model
-	RunStartSeq  int // the last sequence number of earlier runs (continue-as-new)
-	Version      int // bumped after every projection
-	// Pending is only in states handed over by continue-as-new before the timeline was
-	// kept whole; it is merged into Timeline when such a run starts.
-	Pending []Event `json:",omitempty"`
+	// Overall is the watch of the overall limit (due DueAt). States handed over before
+	// it existed carry OverallLevel and OverallNextAt instead.
+	Overall       *Deadline `json:",omitempty"`
+	OverallLevel  int       `json:",omitempty"`
+	OverallNextAt time.Time `json:",omitzero"`
+	Record
 }
 
 // Update inputs. Every update carries the actor the API authenticated.
@@ -221,8 +186,3 @@ type (
 		Year int
 	}
 )
-
-// refuse returns a validator error the API maps to its HTTP status by code.
-func refuse(code mzflow.Code, format string, args ...any) error {
-	return temporal.NewNonRetryableApplicationError(sprintf(format, args...), string(code), nil)
-}

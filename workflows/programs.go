@@ -1,19 +1,46 @@
 package workflows
 
-import "github.com/mzflow/mzflow"
+import (
+	"go.temporal.io/sdk/workflow"
 
-// process is a workflow that runs cases, with its step table.
+	"github.com/mzflow/mzflow"
+)
+
+// process is a workflow that runs cases: its type name, its function and its step table.
 type process struct {
 	workflow string
+	fn       func(workflow.Context, CaseInput) (CaseResult, error)
 	steps    Table
 }
 
+var assistance = process{AssistanceWorkflow, Assistance, AssistanceSteps}
+
 // processes is the one table from a program to the workflow that runs its cases. A new
-// process adds its row here; the API starts cases from it and names no workflow itself.
+// process adds its row here; the API starts cases from it and the worker registers it,
+// and neither names a workflow itself.
 var processes = map[mzflow.Program]process{
-	mzflow.Dibao:  {AssistanceWorkflow, AssistanceSteps},
-	mzflow.Tekun:  {AssistanceWorkflow, AssistanceSteps},
-	mzflow.Linshi: {AssistanceWorkflow, AssistanceSteps},
+	mzflow.Dibao:  assistance,
+	mzflow.Tekun:  assistance,
+	mzflow.Linshi: assistance,
+}
+
+// Registration is a workflow a worker (or a replayer) registers under its type name.
+type Registration struct {
+	Name string
+	Fn   any
+}
+
+// Registrations lists every process's workflow once, in the order of mzflow.Programs.
+func Registrations() []Registration {
+	var out []Registration
+	seen := map[string]bool{}
+	for _, p := range mzflow.Programs {
+		if pr, ok := processes[p]; ok && !seen[pr.workflow] {
+			seen[pr.workflow] = true
+			out = append(out, Registration{Name: pr.workflow, Fn: pr.fn})
+		}
+	}
+	return out
 }
 
 // CaseStart is how a case's workflow starts: its type, and its ID, which is the program
@@ -49,4 +76,16 @@ func StepsOf(p mzflow.Program) Table {
 		return nil
 	}
 	return pr.steps.For(p)
+}
+
+// StepName is a step's Chinese name from its program's step table; programs without a
+// process yet (veteran) name their steps as the rules do.
+func StepName(p mzflow.Program, s mzflow.Step) string {
+	if s == "" {
+		return ""
+	}
+	if d, ok := StepsOf(p).Step(s); ok {
+		return d.Name
+	}
+	return s.Name()
 }

@@ -1,7 +1,8 @@
 package workflows
 
 import (
-	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -9,13 +10,57 @@ import (
 	"github.com/mzflow/mzflow"
 )
 
-// human is the one human-step primitive every process uses: it opens a task for a role
-// in an organisation, due by the step's limit on the working-day calendar; reminds
-// remind_before the due time; escalates up the rules' chain every escalate_every after
-// it; and returns the decision that closes it. A step reached again (after a return)
-// opens a new task with a fresh due time, reminder and escalations.
-func (r *caseRun) human(ctx workflow.Context, step mzflow.Step, role mzflow.Role, org string) (*Decision, error) {
-	t, err := r.openStep(ctx, step, role, org)
+// StepSpec is what a process says to open one human step. It knows nothing of
+// applicants or programs: the process names the step, who does it, when it is due and
+// who is told when it is late.
+type StepSpec struct {
+	Step mzflow.Step
+	// Role in OrgCode does the step; Assignee, when set, is the one person who does.
+	Role     mzflow.Role
+	OrgCode  string
+	Assignee int64
+	// The step is due Limit after it opens, on the working-day calendar, or at the end
+	// of DueDate (YYYY-MM-DD: a milestone's planned date, a 督办 deadline set by a
+	// meeting) when that is set.
+	Limit      mzflow.Limit
+	DueDate    string
+	Reminders  Reminders
+	Escalation Escalation
+}
+
+// Task is one human step instance: its spec, its deadline and its decision.
+type Task struct {
+	ID        string
+	Step      mzflow.Step
+	Role      mzflow.Role
+	OrgCode   string
+	Limit     mzflow.Limit
+	DueOn     string `json:",omitempty"` // StepSpec.DueDate
+	Status    string // open, done, cancelled
+	CreatedAt time.Time
+	Deadline
+	Remind     Reminders  `json:",omitempty"`
+	Escalation Escalation `json:",omitempty"`
+	AssigneeID int64
+	Decision   *Decision
+	// recompute is set when the calendar changed and the wait loop must re-read DueAt.
+	recompute bool
+}
+
+// name is the step's Chinese name from the step table (the rules' name for a step the
+// table lacks).
+func (r *run) name(s mzflow.Step) string {
+	if d, ok := r.steps.Step(s); ok {
+		return d.Name
+	}
+	return s.Name()
+}
+
+// human opens a step's task and waits for its decision: the one human-step primitive
+// every process uses. A step reached again (after a return) opens a new task with a
+// fresh due time, reminders and escalations.
+func (r *run) human(ctx workflow.Context, spec StepSpec) (*Decision, error) {
+	t, err := r.openStep(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -24,34 +69,41 @@ func (r *caseRun) human(ctx workflow.Context, step mzflow.Step, role mzflow.Role
 
 // openStep opens a task without waiting for it; steps that run side by side are opened
 // together, so the first projection shows all of them.
-func (r *caseRun) openStep(ctx workflow.Context, step mzflow.Step, role mzflow.Role, org string) (*Task, error) {
-	limit := r.in.Rules.Steps[step].Limit
+func (r *run) openStep(ctx workflow.Context, spec StepSpec) (*Task, error) {
 	now := workflow.Now(ctx)
 	// Number the task before the deadline look-up yields, so parallel steps get IDs in
 	// the order they were opened.
-	r.st.TaskSeq++
-	id := fmt.Sprintf("%s-%d", r.in.CaseID, r.st.TaskSeq)
-	d, err := r.deadline(ctx, now, limit)
-	if err != nil {
+	r.rec.TaskSeq++
+	t := &Task{ID: r.id + "-" + strconv.Itoa(r.rec.TaskSeq), Step: spec.Step, Role: spec.Role, OrgCode: spec.OrgCode,
+		Limit: spec.Limit, DueOn: spec.DueDate, Status: "open", CreatedAt: now, AssigneeID: spec.Assignee,
+		Remind: spec.Reminders, Escalation: spec.Escalation}
+	if err := r.setDue(ctx, t); err != nil {
 		return nil, err
 	}
-	t := &Task{ID: id, Step: step, Role: role, OrgCode: org,
-		Limit: limit, Status: "open", CreatedAt: now, DueAt: d.Due.At, DueDate: d.Due.Date,
-		Provisional: d.Due.Provisional, RemindAt: d.RemindAt}
-	r.st.Tasks = append(r.st.Tasks, t)
-	if step != mzflow.StepNotice && step != mzflow.StepRecheck || r.st.Step == "" {
-		r.st.Step = step
-	}
-	r.event(ctx, "task_opened", step, Actor{}, "", map[string]any{"task_id": t.ID, "role": role, "org": org,
-		"due": d.Due.Date, "provisional": d.Due.Provisional})
+	r.rec.Tasks = append(r.rec.Tasks, t)
+	r.event(ctx, "task_opened", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "role": t.Role, "org": t.OrgCode,
+		"due": t.DueDate, "provisional": t.Provisional})
 	return t, nil
 }
 
-// await waits for an open task's decision (with its reminder and escalations) and
+// setDue computes the task's due time and first reminder from its limit or date.
+func (r *run) setDue(ctx workflow.Context, t *Task) error {
+	in := DeadlineInput{From: t.CreatedAt, Limit: t.Limit, DueDate: t.DueOn, RemindBefore: t.Remind.Before}
+	if in.RemindBefore.IsZero() {
+		in.RemindBefore = r.remindBefore
+	}
+	d, err := r.calendar(ctx, in)
+	if err != nil {
+		return err
+	}
+	t.DueAt, t.DueDate, t.Provisional, t.RemindAt = d.Due.At, d.Due.Date, d.Due.Provisional, d.RemindAt
+	return nil
+}
+
+// await waits for an open task's decision (with its reminders and escalations) and
 // records it.
-func (r *caseRun) await(ctx workflow.Context, t *Task) (*Decision, error) {
-	step := t.Step
-	if err := r.watch(ctx, t); err != nil {
+func (r *run) await(ctx workflow.Context, t *Task) (*Decision, error) {
+	if err := r.watchTask(ctx, t); err != nil {
 		t.Status = "cancelled"
 		return nil, err
 	}
@@ -60,122 +112,219 @@ func (r *caseRun) await(ctx workflow.Context, t *Task) (*Decision, error) {
 	if len(dec.Data) > 0 {
 		data = dec.Data
 	}
-	r.event(ctx, "decided", step, dec.Actor, dec.Comment, map[string]any{"task_id": t.ID, "outcome": dec.Outcome, "data": data, "request_id": dec.RequestID})
+	r.event(ctx, "decided", t.Step, dec.Actor, dec.Comment, map[string]any{"task_id": t.ID, "outcome": dec.Outcome, "data": data, "request_id": dec.RequestID})
 	// Done only once the decided event exists: the decide handler waits for it to be
 	// projected.
 	t.Status = "done"
 	return dec, nil
 }
 
-// watch waits for the task's decision, firing its reminder and escalations on the way.
-// It projects before every wait, so what people see is never behind the workflow.
-func (r *caseRun) watch(ctx workflow.Context, t *Task) error {
-	for t.Decision == nil {
-		if t.recompute {
-			t.recompute = false
-			d, err := r.deadline(ctx, t.CreatedAt, t.Limit)
-			if err != nil {
-				return err
-			}
-			if !d.Due.At.Equal(t.DueAt) {
-				t.DueAt, t.DueDate, t.Provisional, t.RemindAt = d.Due.At, d.Due.Date, d.Due.Provisional, d.RemindAt
-				r.event(ctx, "due_changed", t.Step, Actor{}, "节假日安排调整，期限重新计算", map[string]any{"task_id": t.ID, "due": d.Due.Date})
-				if t.Level == 0 {
-					t.NextEscAt = time.Time{}
+// watchTask waits for the task's decision, reminding and escalating on the way. It
+// projects before every wait, so what people see is never behind the workflow.
+func (r *run) watchTask(ctx workflow.Context, t *Task) error {
+	return r.watch(ctx, watch{
+		d: &t.Deadline, reminders: t.Remind, escalation: t.Escalation,
+		done:  func() bool { return t.Decision != nil },
+		moved: func() bool { return t.recompute },
+		before: func(ctx workflow.Context) error {
+			if t.recompute {
+				t.recompute = false
+				if err := r.recomputeDue(ctx, t); err != nil {
+					return err
 				}
 			}
-		}
-		if err := r.flush(ctx, false); err != nil {
-			return err
-		}
-		now := workflow.Now(ctx)
-		var next time.Time
-		switch {
-		case now.Before(t.DueAt) && !t.Reminded:
-			next = t.RemindAt
-		case now.Before(t.DueAt):
-			next = t.DueAt
-		case t.Level == 0:
-			next = t.DueAt
-		default:
-			next = t.NextEscAt
-		}
-		if next.After(now) {
-			ok, err := workflow.AwaitWithTimeout(ctx, next.Sub(now), func() bool { return t.Decision != nil || t.recompute })
-			if err != nil {
-				return err
+			return r.flush(ctx, false)
+		},
+		remind: func(ctx workflow.Context) {
+			r.event(ctx, "reminder", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "due": t.DueDate})
+			key := t.ID + "/reminder"
+			if t.Sent > 1 {
+				key += "/" + strconv.Itoa(t.Sent)
 			}
-			if ok {
-				continue
+			n := Notice{Key: key, Kind: "reminder", Role: t.Role, OrgCode: t.OrgCode, TaskID: t.ID,
+				Text: sprintf("【即将到期】%s的「%s」将于 %s 到期", r.title, r.name(t.Step), t.DueDate)}
+			if t.AssigneeID != 0 {
+				n.Role, n.OrgCode, n.UserID = "", "", t.AssigneeID
 			}
-			now = workflow.Now(ctx)
-		}
-		if now.Before(t.DueAt) {
-			if !t.Reminded {
-				r.remind(ctx, t)
-			}
-			continue
-		}
-		if err := r.escalate(ctx, t); err != nil {
-			return err
-		}
-	}
-	return nil
+			r.notify(n)
+		},
+		escalate: func(ctx workflow.Context, n Notified) {
+			r.event(ctx, "escalated", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "level": n.Level, "notified_role": n.Role, "org": n.Org})
+			r.notify(Notice{Key: sprintf("%s/escalation/%d", t.ID, n.Level), Kind: "escalation",
+				Role: n.Role, OrgCode: n.Org, TaskID: t.ID,
+				Text: sprintf("【逾期督办·%d级】%s的「%s」已于 %s 到期未办", n.Level, r.title, r.name(t.Step), t.DueDate)})
+		},
+	})
 }
 
-func (r *caseRun) remind(ctx workflow.Context, t *Task) {
-	t.Reminded = true
-	r.event(ctx, "reminder", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "due": t.DueDate})
-	text := sprintf("【即将到期】%s（%s）的「%s」将于 %s 到期", r.in.Applicant.Name, r.in.Program.Name(), t.Step.Name(), t.DueDate)
-	n := Notice{Key: t.ID + "/reminder", Kind: "reminder", Role: t.Role, OrgCode: t.OrgCode, TaskID: t.ID, Text: text}
-	if t.AssigneeID != 0 {
-		n.Role, n.OrgCode, n.UserID = "", "", t.AssigneeID
+// recomputeDue counts the task's limit again after a calendar change and records the
+// new due time.
+func (r *run) recomputeDue(ctx workflow.Context, t *Task) error {
+	in := DeadlineInput{From: t.CreatedAt, Limit: t.Limit, DueDate: t.DueOn, RemindBefore: t.Remind.Before}
+	if in.RemindBefore.IsZero() {
+		in.RemindBefore = r.remindBefore
 	}
-	r.notify(n)
-}
-
-// escalate raises the task one level: level 1 tells the first role of the chain, level 2
-// the second, and so on; past the end of the chain the last role is told again.
-func (r *caseRun) escalate(ctx workflow.Context, t *Task) error {
-	chain := r.in.Rules.Escalation
-	if len(chain) == 0 {
-		chain = []mzflow.Role{mzflow.RoleSupervisor}
-	}
-	t.Level++
-	role := chain[min(t.Level, len(chain))-1]
-	org := r.in.CountyCode
-	if role.Township() {
-		org = r.in.TownshipCode
-	}
-	now := workflow.Now(ctx)
-	t.Notified = append(t.Notified, Notified{Level: t.Level, Role: role, Org: org, At: now})
-	r.event(ctx, "escalated", t.Step, Actor{}, "", map[string]any{"task_id": t.ID, "level": t.Level, "notified_role": role, "org": org})
-	text := sprintf("【逾期督办·%d级】%s（%s）的「%s」已于 %s 到期未办", t.Level, r.in.Applicant.Name, r.in.Program.Name(), t.Step.Name(), t.DueDate)
-	r.notify(Notice{Key: sprintf("%s/escalation/%d", t.ID, t.Level), Kind: "escalation",
-		Role: role, OrgCode: org, TaskID: t.ID, Text: text})
-	next, err := r.deadline(ctx, now, r.in.Rules.EscalateEvery)
+	d, err := r.calendar(ctx, in)
 	if err != nil {
 		return err
 	}
-	t.NextEscAt = next.Due.At
-	if !t.NextEscAt.After(now) {
-		t.NextEscAt = now.Add(time.Minute)
+	if d.Due.At.Equal(t.DueAt) {
+		return nil
+	}
+	t.DueAt, t.DueDate, t.Provisional, t.RemindAt = d.Due.At, d.Due.Date, d.Due.Provisional, d.RemindAt
+	r.event(ctx, "due_changed", t.Step, Actor{}, "节假日安排调整，期限重新计算", map[string]any{"task_id": t.ID, "due": d.Due.Date})
+	if t.Level == 0 {
+		t.NextEscAt = time.Time{}
 	}
 	return nil
 }
 
-// flush projects pending changes (or always, with force) under the mutex that keeps
-// the main flow, parallel branches and update handlers from projecting at once.
-func (r *caseRun) flush(ctx workflow.Context, force bool) error {
-	if !force && !r.unprojected() {
-		return nil
+func (r *run) task(id string) *Task {
+	for _, t := range r.rec.Tasks {
+		if t.ID == id {
+			return t
+		}
 	}
-	if err := r.mu.Lock(ctx); err != nil {
+	return nil
+}
+
+// openTask returns the open task id, or the refusal that says why it cannot be acted on.
+func (r *run) openTask(id string) (*Task, error) {
+	t := r.task(id)
+	if t == nil {
+		// Tasks closed before a continue-as-new are no longer in state, but their IDs
+		// are below TaskSeq: they were decided, not unknown.
+		if n, err := strconv.Atoi(strings.TrimPrefix(id, r.id+"-")); err == nil && strings.HasPrefix(id, r.id+"-") {
+			if n >= 1 && n <= r.rec.TaskSeq {
+				return nil, refuse(mzflow.CodeTaskNotOpen, "该任务已办理或已取消")
+			}
+			// A task of this subject the workflow has not reached: the read model can be
+			// a moment ahead of a workflow being recovered on another worker (a
+			// projection written just before a crash). Retrying shortly succeeds.
+			return nil, refuse(mzflow.CodeUnavailable, "该申请正在恢复处理，请稍后重试")
+		}
+		return nil, refuse(mzflow.CodeNotFound, "任务不存在")
+	}
+	if t.Status != "open" || t.Decision != nil {
+		return nil, refuse(mzflow.CodeTaskNotOpen, "该任务已办理或已取消")
+	}
+	return t, nil
+}
+
+// registerSteps installs the updates every step has: decide, claim and reassign, and the
+// calendar signal that recomputes open tasks' due times. Validators only read state, so
+// a refused request never reaches history.
+func (r *run) registerSteps(ctx workflow.Context) error {
+	set := func(name string, handler, validator any) error {
+		return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{Validator: validator})
+	}
+	if err := set(UpdateDecide, r.decide, r.validateDecide); err != nil {
 		return err
 	}
-	defer r.mu.Unlock()
-	if !force && !r.unprojected() {
-		return nil
+	if err := set(UpdateClaim, func(ctx workflow.Context, in ClaimInput) (UpdateResult, error) {
+		t := r.task(in.TaskID)
+		if t.AssigneeID == in.Actor.ID {
+			return r.result(), nil
+		}
+		t.AssigneeID = in.Actor.ID
+		r.event(ctx, "claimed", t.Step, in.Actor, "", nil)
+		return r.projectFromHandler(ctx)
+	}, func(in ClaimInput) error {
+		t, err := r.openTask(in.TaskID)
+		if err != nil {
+			return err
+		}
+		if t.AssigneeID != 0 && t.AssigneeID != in.Actor.ID {
+			return refuse(mzflow.CodeTaskClaimed, "该任务已由他人认领")
+		}
+		return r.host.mayAct(t, in.Actor)
+	}); err != nil {
+		return err
 	}
-	return r.project(ctx)
+	return set(UpdateReassign, func(ctx workflow.Context, in ReassignInput) (UpdateResult, error) {
+		t := r.task(in.TaskID)
+		t.AssigneeID = in.UserID
+		r.event(ctx, "reassigned", t.Step, in.Actor, in.Reason, map[string]any{"user_id": in.UserID, "user_name": in.Name})
+		return r.projectFromHandler(ctx)
+	}, func(in ReassignInput) error {
+		t, err := r.openTask(in.TaskID)
+		if err != nil {
+			return err
+		}
+		if in.Reason == "" {
+			return refuse(mzflow.CodeCommentRequired, "请填写改派原因")
+		}
+		return r.host.mayReassign(t, in.Actor)
+	})
+}
+
+// listenCalendar marks the open tasks whose due time may move when a year's holidays
+// change; each task's watch recomputes it.
+func (r *run) listenCalendar(ctx workflow.Context) {
+	ch := workflow.GetSignalChannel(ctx, SignalCalendarChanged)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var c CalendarChange
+			if !ch.Receive(ctx, &c) {
+				return
+			}
+			for _, t := range r.rec.Tasks {
+				if t.Status == "open" && !t.Limit.Clock() && (t.DueAt.Year() == c.Year || t.CreatedAt.Year() == c.Year) {
+					t.recompute = true
+				}
+			}
+		}
+	})
+}
+
+// validateDecide refuses, before anything reaches history: an unknown or closed task, an
+// actor the host refuses (role, organisation, four-eyes), a task claimed by someone else,
+// an outcome the step table does not allow, a missing reason and step data its type's
+// Validate refuses.
+func (r *run) validateDecide(in DecideInput) error {
+	t, err := r.openTask(in.TaskID)
+	if err != nil {
+		return err
+	}
+	if err := r.host.mayAct(t, in.Actor); err != nil {
+		return err
+	}
+	if t.AssigneeID != 0 && t.AssigneeID != in.Actor.ID {
+		return refuse(mzflow.CodeTaskClaimed, "该任务已由他人认领")
+	}
+	def, _ := r.steps.Step(t.Step)
+	o, ok := def.Outcome(in.Outcome)
+	if !ok {
+		return refuse(mzflow.CodeInvalid, "「%s」不能选择“%s”，可选：%s", r.name(t.Step), in.Outcome, strings.Join(def.OutcomeCodes(), "、"))
+	}
+	if o.ReasonRequired && strings.TrimSpace(in.Comment) == "" {
+		return refuse(mzflow.CodeCommentRequired, "退回、不予批准或停保必须填写理由")
+	}
+	if _, err := o.ParseData(in.Data, r.host.facts()); err != nil {
+		return refuse(mzflow.CodeRuleViolation, "%s", err.Error())
+	}
+	return nil
+}
+
+// decide records the decision with its validated data; the main flow acts on it,
+// projects, and this handler returns once that projection is written, so the decider
+// reads their own write.
+func (r *run) decide(ctx workflow.Context, in DecideInput) (UpdateResult, error) {
+	t := r.task(in.TaskID)
+	d := &Decision{Outcome: in.Outcome, Comment: in.Comment, Data: in.Data, Actor: in.Actor, At: workflow.Now(ctx), RequestID: in.RequestID}
+	// The validator accepted this data in the same state; a replay does not run
+	// validators, so the handler parses it again.
+	if def, ok := r.steps.Step(t.Step); ok {
+		if o, ok := def.Outcome(in.Outcome); ok {
+			d.data, _ = o.ParseData(in.Data, r.host.facts())
+		}
+	}
+	t.Decision = d
+	return r.settle(ctx, func() bool { return t.Status != "open" })
+}
+
+// dataOf returns a decision's validated data when it is of type T.
+func dataOf[T StepData](d *Decision) (T, bool) {
+	v, ok := d.data.(T)
+	return v, ok
 }

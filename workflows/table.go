@@ -77,9 +77,9 @@ func (t Table) For(p mzflow.Program) Table {
 	return out
 }
 
-// Step returns the row of step code s for program p.
-func (t Table) Step(p mzflow.Program, s mzflow.Step) (StepDef, bool) {
-	for _, d := range t.For(p) {
+// Step returns the row of step code s; call it on a program's rows (For).
+func (t Table) Step(s mzflow.Step) (StepDef, bool) {
+	for _, d := range t {
 		if d.Code == s {
 			return d, true
 		}
@@ -123,7 +123,8 @@ func (o OutcomeDef) ParseData(raw json.RawMessage, facts Facts) (StepData, error
 	}
 	d := o.Data()
 	if len(raw) > 0 && string(raw) != "null" {
-		if err := json.Unmarshal(raw, d); err != nil { //workflowcheck:ignore (decoding into a struct is deterministic)
+		err := json.Unmarshal(raw, d) //workflowcheck:ignore (decoding into a struct is deterministic)
+		if err != nil {
 			return nil, decodeError(err)
 		}
 	}

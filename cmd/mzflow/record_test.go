@@ -111,6 +111,17 @@ func TestRecordHistories(t *testing.T) {
 	id = file("linshi_urgent", "linshi", "110105197001010011", map[string]any{"urgent": true})
 	walk(id, move{"head_yl", "township_grant", approve(map[string]any{"amount": 1500})}, move{"clerk_yl", "paperwork", complete})
 
+	// An objection during publicity: its review, a second publicity, then the county's
+	// mandatory home visit.
+	id = file("dibao_objection", "dibao", "110105199001010010", nil)
+	walk(id, move{"clerk_yl", "intake", complete}, move{"clerk_yl", "investigation", map[string]any{"outcome": "complete", "data": inv}},
+		move{"reviewer", "info_check", map[string]any{"outcome": "complete", "data": map[string]any{"result": "pass"}}},
+		move{"head_yl", "township_review", approve(map[string]any{"proposed_amount_monthly": 650})})
+	post("/objections", "clerk_yl", map[string]any{"content": "申请人家中有经营性收入", "reporter": "村民"})
+	walk(id, move{"head_yl", "objection_review", map[string]any{"outcome": "approve", "comment": "经核实异议不成立"}},
+		move{step: "wait:county_review"}, move{"reviewer", "county_review", visit},
+		move{"approver", "county_decision", approve(map[string]any{"amount_monthly": 650})})
+
 	id = file("dibao_overdue", "dibao", "110105198001010016", nil)
 	time.Sleep(9 * time.Second) // intake is due in 4 s and escalates every 2 s
 	post("/withdraw", "clerk_yl", map[string]any{"reason": "撤回"})

@@ -30,7 +30,7 @@ test('a 低保 application filed by the clerk is moved by each role until approv
   const reviewer = await signIn(browser, 'reviewer')
   await openCase(reviewer, dibaoCase)
   await decide(reviewer, 'info_check', async (f) => {
-    await f.getByTestId('f-result').getByText('通过', { exact: true }).click()
+    await f.getByText('通过（收入、财产符合条件）').click()
   })
 
   // Township review proposes the monthly amount; publicity opens with its countdown.
@@ -101,7 +101,7 @@ test('an objection during publicity leads to a rejection whose written notice pr
   const reviewer = await signIn(browser, 'reviewer')
   await openCase(reviewer, id)
   await decide(reviewer, 'info_check', async (f) => {
-    await f.getByTestId('f-result').getByText('通过', { exact: true }).click()
+    await f.getByText('通过（收入、财产符合条件）').click()
   })
   const head = await signIn(browser, 'head_yl')
   await openCase(head, id)
