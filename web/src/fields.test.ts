@@ -33,9 +33,9 @@ describe('checkDecision', () => {
     expect(checkDecision(s, f, plain)).toEqual({})
     f.outcome = 'approve'
     f.comment = ''
-    expect(checkDecision(s, f, plain)).toEqual({ amount_monthly: '请填写保障金额（月）' })
+    expect(checkDecision(s, f, plain)).toEqual({ amount_monthly: '请填写核定保障金额' })
     f.values.amount_monthly = 0
-    expect(checkDecision(s, f, plain)).toEqual({ amount_monthly: '保障金额（月）须大于 0 元' })
+    expect(checkDecision(s, f, plain)).toEqual({ amount_monthly: '核定保障金额须大于 0 元/月' })
   })
 
   it('checks the investigation: income, members and at least two investigators', () => {
@@ -44,13 +44,13 @@ describe('checkDecision', () => {
     f.values.investigators = '王五'
     expect(checkDecision(s, f, plain)).toEqual({
       household_income_monthly: '请填写家庭月收入',
-      members: '请填写家庭人口数',
+      members: '请填写家庭人口',
       investigators: '入户调查人员不少于 2 人',
     })
     f.values.household_income_monthly = -1
     f.values.members = 1.5
     expect(checkDecision(s, f, plain).household_income_monthly).toBe('家庭月收入须不小于 0 元')
-    expect(checkDecision(s, f, plain).members).toBe('家庭人口数须为整数')
+    expect(checkDecision(s, f, plain).members).toBe('家庭人口须为整数')
     f.values.household_income_monthly = 0
     f.values.members = 3
     f.values.investigators = '王五、赵六'
