@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/crypto/bcrypt"
@@ -32,9 +31,6 @@ type adminHandler struct {
 	now   func() time.Time
 }
 
-// minPassword is the shortest password accepted for a new user or a change.
-const minPassword = 8
-
 var (
 	usernamePattern = regexp.MustCompile(`^[a-z][a-z0-9_.-]{2,31}$`)
 	digitsOnly      = regexp.MustCompile(`^[0-9]+$`)
@@ -56,10 +52,10 @@ func (h *adminHandler) listOrgs(c *gin.Context) {
 }
 
 type orgRequest struct {
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	Level      string `json:"level"`
-	ParentCode string `json:"parent_code"`
+	Code       text   `json:"code" binding:"required" label:"单位代码"`
+	Name       text   `json:"name" binding:"required,min=2,max=30" label:"单位名称"`
+	Level      string `json:"level" binding:"chosen,oneof=township village" label:"单位级别"`
+	ParentCode text   `json:"parent_code" binding:"chosen" label:"上级单位"`
 }
 
 // createOrg answers POST /admin/orgs: a township under the county (9-digit code starting
@@ -69,49 +65,33 @@ func (h *adminHandler) createOrg(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	req.Code, req.Name, req.ParentCode = strings.TrimSpace(req.Code), strings.TrimSpace(req.Name), strings.TrimSpace(req.ParentCode)
-	details := map[string]any{}
-	level := mzflow.OrgLevel(req.Level)
-	want, parentLevel := 0, mzflow.OrgLevel("")
-	switch level {
-	case mzflow.LevelTownship:
-		want, parentLevel = 9, mzflow.LevelCounty
-	case mzflow.LevelVillage:
+	code, level := string(req.Code), mzflow.OrgLevel(req.Level)
+	want, parentLevel := 9, mzflow.LevelCounty
+	if level == mzflow.LevelVillage {
 		want, parentLevel = 12, mzflow.LevelTownship
-	default:
-		details["level"] = "请选择 township（乡镇、街道）或 village（村、社区）"
 	}
-	if n := utf8.RuneCountInString(req.Name); n < 2 || n > 30 {
-		details["name"] = "请填写单位名称（2–30 个字）"
-	}
-	var parent *store.Org
-	if want > 0 {
-		p, err := h.store.OrgByCode(c.Request.Context(), req.ParentCode)
-		switch {
-		case err != nil && mzflow.ErrorCode(err) != mzflow.CodeNotFound:
-			fail(c, err)
-			return
-		case err != nil || p.Level != parentLevel:
-			details["parent_code"] = "上级单位不存在或级别不对"
-		default:
-			parent = p
-			switch {
-			case len(req.Code) != want || !digitsOnly.MatchString(req.Code) || !strings.HasPrefix(req.Code, p.Code):
-				details["code"] = "代码应为 " + strconv.Itoa(want) + " 位数字，并以上级代码 " + p.Code + " 开头（GB/T 10114）"
-			case level == mzflow.LevelTownship:
-				if err := rules.CheckTownshipCode(req.Code); err != nil {
-					details["code"] = mzflow.ErrorMessage(err)
-				}
-			case strings.HasSuffix(req.Code, "000"):
-				details["code"] = "村（社区）代码后3位为序号，不能为000"
-			}
+	parent, err := h.store.OrgByCode(c.Request.Context(), string(req.ParentCode))
+	details := map[string]any{}
+	switch {
+	case err != nil && mzflow.ErrorCode(err) != mzflow.CodeNotFound:
+		fail(c, err)
+		return
+	case err != nil || parent.Level != parentLevel:
+		details["parent_code"] = "上级单位不存在或级别不对"
+	case len(code) != want || !digitsOnly.MatchString(code) || !strings.HasPrefix(code, parent.Code):
+		details["code"] = "代码应为 " + strconv.Itoa(want) + " 位数字，并以上级代码 " + parent.Code + " 开头（GB/T 10114）"
+	case level == mzflow.LevelTownship:
+		if err := rules.CheckTownshipCode(code); err != nil {
+			details["code"] = mzflow.ErrorMessage(err)
 		}
+	case strings.HasSuffix(code, "000"):
+		details["code"] = "村（社区）代码后3位为序号，不能为000"
 	}
 	if len(details) > 0 {
 		fail(c, invalidFields(details))
 		return
 	}
-	o := &store.Org{Code: req.Code, Name: req.Name, Level: level, ParentID: &parent.ID, CreatedAt: h.now().UTC()}
+	o := &store.Org{Code: code, Name: string(req.Name), Level: level, ParentID: &parent.ID, CreatedAt: h.now().UTC()}
 	if err := h.store.CreateOrg(c.Request.Context(), o); err != nil {
 		fail(c, err)
 		return
@@ -120,11 +100,11 @@ func (h *adminHandler) createOrg(c *gin.Context) {
 }
 
 type userRequest struct {
-	Username string `json:"username"`
-	Name     string `json:"name"`
-	Role     string `json:"role"`
-	OrgCode  string `json:"org_code"`
-	Password string `json:"password"`
+	Username text   `json:"username" binding:"username" label:"用户名"`
+	Name     text   `json:"name" binding:"required,min=2,max=30" label:"姓名"`
+	Role     string `json:"role" binding:"chosen,role" label:"角色"`
+	OrgCode  text   `json:"org_code" binding:"chosen" label:"所属单位"`
+	Password string `json:"password" binding:"required,min=8,maxbytes=72" label:"初始密码"`
 }
 
 // listUsers answers GET /admin/users.
@@ -148,31 +128,18 @@ func (h *adminHandler) createUser(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	req.Username, req.Name = strings.TrimSpace(req.Username), strings.TrimSpace(req.Name)
-	details := map[string]any{}
-	if !usernamePattern.MatchString(req.Username) {
-		details["username"] = "用户名为 3–32 位小写字母、数字或 _ . -，以字母开头"
-	}
-	if n := utf8.RuneCountInString(req.Name); n < 2 || n > 30 {
-		details["name"] = "请填写姓名（2–30 个字）"
-	}
 	role := mzflow.Role(req.Role)
-	if !role.Valid() {
-		details["role"] = "请选择角色"
-	}
-	if utf8.RuneCountInString(req.Password) < minPassword {
-		details["password"] = "初始密码不少于 8 位"
-	}
-	org, err := h.store.OrgByCode(c.Request.Context(), strings.TrimSpace(req.OrgCode))
+	details := map[string]any{}
+	org, err := h.store.OrgByCode(c.Request.Context(), string(req.OrgCode))
 	switch {
 	case err != nil && mzflow.ErrorCode(err) != mzflow.CodeNotFound:
 		fail(c, err)
 		return
 	case err != nil:
 		details["org_code"] = "单位不存在"
-	case role.Valid() && role.Township() && org.Level != mzflow.LevelTownship:
+	case role.Township() && org.Level != mzflow.LevelTownship:
 		details["org_code"] = role.Name() + "应属于乡镇（街道）"
-	case role.Valid() && !role.Township() && org.Level != mzflow.LevelCounty:
+	case !role.Township() && org.Level != mzflow.LevelCounty:
 		details["org_code"] = role.Name() + "应属于县级单位"
 	}
 	if len(details) > 0 {
@@ -184,11 +151,11 @@ func (h *adminHandler) createUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	u := &store.User{Username: req.Username, Name: req.Name, PasswordHash: hash, Role: role, OrgID: org.ID,
+	u := &store.User{Username: string(req.Username), Name: string(req.Name), PasswordHash: hash, Role: role, OrgID: org.ID,
 		Org: *org, Active: true, CreatedAt: h.now().UTC()}
 	if err := h.store.CreateUser(c.Request.Context(), u); err != nil {
 		if mzflow.ErrorCode(err) == mzflow.CodeConflict {
-			err = &mzflow.Error{Code: mzflow.CodeConflict, Message: "用户名 " + req.Username + " 已被使用",
+			err = &mzflow.Error{Code: mzflow.CodeConflict, Message: "用户名 " + string(req.Username) + " 已被使用",
 				Details: map[string]any{"username": "用户名已被使用"}}
 		}
 		fail(c, err)
@@ -198,8 +165,8 @@ func (h *adminHandler) createUser(c *gin.Context) {
 }
 
 type passwordRequest struct {
-	OldPassword string `json:"old_password"`
-	NewPassword string `json:"new_password"`
+	OldPassword string `json:"old_password" binding:"required" label:"原密码"`
+	NewPassword string `json:"new_password" binding:"required,min=8,maxbytes=72,nefield=OldPassword" label:"新密码"`
 }
 
 // changePassword answers POST /me/password for every signed-in user; the user's other
@@ -212,10 +179,6 @@ func (h *adminHandler) changePassword(c *gin.Context) {
 	p := principalOf(c)
 	if bcrypt.CompareHashAndPassword([]byte(p.PasswordHash), []byte(req.OldPassword)) != nil {
 		fail(c, invalidFields(map[string]any{"old_password": "原密码不正确"}))
-		return
-	}
-	if utf8.RuneCountInString(req.NewPassword) < minPassword || req.NewPassword == req.OldPassword {
-		fail(c, invalidFields(map[string]any{"new_password": "新密码不少于 8 位，且不能与原密码相同"}))
 		return
 	}
 	hash, err := HashPassword(req.NewPassword)

@@ -81,8 +81,8 @@ func viewUser(u *store.User) userView {
 }
 
 type loginRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username text   `json:"username" binding:"required,max=64" label:"用户名"`
+	Password string `json:"password" binding:"required,maxbytes=72" label:"密码"`
 }
 
 func (h *authHandler) login(c *gin.Context) {
@@ -90,15 +90,9 @@ func (h *authHandler) login(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	req.Username = strings.TrimSpace(req.Username)
-	if req.Username == "" || req.Password == "" {
-		fail(c, &mzflow.Error{Code: mzflow.CodeInvalid, Message: "请输入用户名和密码",
-			Details: map[string]any{"username": "必填", "password": "必填"}})
-		return
-	}
 	ctx := c.Request.Context()
-	now := h.now()
-	th, err := h.store.LoginThrottle(ctx, req.Username)
+	now, username := h.now(), string(req.Username)
+	th, err := h.store.LoginThrottle(ctx, username)
 	if err != nil {
 		fail(c, err)
 		return
@@ -107,7 +101,7 @@ func (h *authHandler) login(c *gin.Context) {
 		h.tooMany(c, th, now)
 		return
 	}
-	u, err := h.store.UserByUsername(ctx, req.Username)
+	u, err := h.store.UserByUsername(ctx, username)
 	if err != nil && mzflow.ErrorCode(err) != mzflow.CodeNotFound {
 		fail(c, err)
 		return
@@ -117,7 +111,7 @@ func (h *authHandler) login(c *gin.Context) {
 		hash = []byte(u.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || err != nil || !u.Active {
-		th, ferr := h.store.RecordLoginFailure(ctx, req.Username, now, failureWindow, maxFailures, lockFor)
+		th, ferr := h.store.RecordLoginFailure(ctx, username, now, failureWindow, maxFailures, lockFor)
 		if ferr != nil {
 			fail(c, ferr)
 			return
@@ -129,7 +123,7 @@ func (h *authHandler) login(c *gin.Context) {
 		fail(c, mzflow.Errorf(mzflow.CodeInvalidCredentials, "%s", msg))
 		return
 	}
-	if err := h.store.ClearLoginFailures(ctx, req.Username); err != nil {
+	if err := h.store.ClearLoginFailures(ctx, username); err != nil {
 		fail(c, err)
 		return
 	}

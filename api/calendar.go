@@ -71,8 +71,8 @@ func (h *calendarHandler) year(c *gin.Context) {
 }
 
 type calendarYearRequest struct {
-	Holidays []string `json:"holidays"`
-	Workdays []string `json:"workdays"`
+	Holidays []string `json:"holidays" binding:"max=366" label:"节假日"`
+	Workdays []string `json:"workdays" binding:"max=366" label:"调休上班日"`
 }
 
 // setYear stores a year's holidays and make-up days; answers use them at once. It

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -59,23 +58,27 @@ type caseHandler struct {
 	slots updateSlots
 }
 
+// applicantRequest: the ID number is checked by rules.ValidateID (GB 11643), not here.
+// Lengths fit the cases table (VARCHAR(64) name, VARCHAR(32) phone, VARCHAR(255) address).
 type applicantRequest struct {
-	Name          string `json:"name"`
+	Name          text   `json:"name" binding:"required,min=2,max=30" label:"申请人姓名"`
 	IDNumber      string `json:"id_number"`
-	Phone         string `json:"phone"`
-	Address       string `json:"address"`
-	HouseholdSize int    `json:"household_size"`
+	Phone         text   `json:"phone" binding:"max=32" label:"联系电话"`
+	Address       text   `json:"address" binding:"max=200" label:"住址"`
+	HouseholdSize int    `json:"household_size" binding:"min=0,max=50" label:"家庭人口数"`
 }
 
+// createCaseRequest: the township is looked up (and its code is the registry's) in
+// validateCreate. village is VARCHAR(64) in MySQL, category VARCHAR(32).
 type createCaseRequest struct {
-	Program           mzflow.Program   `json:"program"`
-	TownshipCode      string           `json:"township_code"`
-	Village           string           `json:"village"`
+	Program           mzflow.Program   `json:"program" binding:"chosen,program" label:"救助项目"`
+	TownshipCode      string           `json:"township_code" binding:"chosen" label:"乡镇"`
+	Village           text             `json:"village" binding:"max=64" label:"村（社区）"`
 	Applicant         applicantRequest `json:"applicant"`
 	Urgent            bool             `json:"urgent"`
-	Category          string           `json:"category"`
+	Category          string           `json:"category" binding:"max=32" label:"认定类别"`
 	RelatedToStaff    bool             `json:"related_to_staff"`
-	HouseholdCategory string           `json:"household_category"`
+	HouseholdCategory string           `json:"household_category" binding:"omitempty,oneof=stable unstable" label:"收入类别"`
 	Details           json.RawMessage  `json:"details"`
 }
 
@@ -91,18 +94,17 @@ func newCaseID() string {
 func (h *caseHandler) create(c *gin.Context) {
 	p := principalOf(c)
 	ctx := c.Request.Context()
-	raw, err := c.GetRawData()
-	if err != nil {
-		fail(c, mzflow.Errorf(mzflow.CodeBadRequest, "无法读取请求"))
-		return
-	}
+	// The body is read once, checked by bind's rules and kept: its hash is the request's
+	// identity under an Idempotency-Key.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
 	var req createCaseRequest
-	if err := json.Unmarshal(raw, &req); err != nil {
-		fail(c, &mzflow.Error{Code: mzflow.CodeBadRequest, Message: "请求内容无法解析，请检查 JSON 格式", Err: err})
+	if err := c.ShouldBindBodyWithJSON(&req); err != nil {
+		fail(c, bindError(&req, err))
 		return
 	}
+	raw, _ := c.Get(gin.BodyBytesKey)
+	sum := sha256.Sum256(raw.([]byte))
 	key := c.GetHeader("Idempotency-Key")
-	sum := sha256.Sum256(raw)
 	reqHash := hex.EncodeToString(sum[:])
 	if key != "" {
 		prevHash, caseID, found, err := h.store.IdempotentResult(ctx, p.ID, key)
@@ -161,31 +163,11 @@ func (h *caseHandler) create(c *gin.Context) {
 
 func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *createCaseRequest) (workflows.CaseInput, error) {
 	var in workflows.CaseInput
-	details := map[string]any{}
-	if !req.Program.Valid() {
-		details["program"] = "请选择救助项目（dibao、tekun、linshi）"
-	} else if !workflows.Runs(req.Program) {
+	if !workflows.Runs(req.Program) {
 		return in, mzflow.Errorf(mzflow.CodeRuleViolation, "%s的办理流程尚未开通", req.Program.Name())
 	}
-	name := strings.TrimSpace(req.Applicant.Name)
-	if n := utf8.RuneCountInString(name); n < 2 || n > 30 {
-		details["applicant.name"] = "请填写申请人姓名（2–30 个字）"
-	}
-	if req.Applicant.HouseholdSize < 0 || req.Applicant.HouseholdSize > 50 {
-		details["applicant.household_size"] = "家庭人口数应在 0–50 之间"
-	}
-	switch req.HouseholdCategory {
-	case "":
+	if req.HouseholdCategory == "" {
 		req.HouseholdCategory = "stable"
-	case "stable", "unstable":
-	default:
-		details["household_category"] = "应为 stable（收入稳定）或 unstable（收入不稳定）"
-	}
-	if req.TownshipCode == "" {
-		details["township_code"] = "请选择乡镇"
-	}
-	if len(details) > 0 {
-		return in, &mzflow.Error{Code: mzflow.CodeInvalid, Message: "申请信息不完整或有误", Details: details}
 	}
 	id, err := rules.ValidateID(req.Applicant.IDNumber, h.now().In(calendar.Zone))
 	if err != nil {
@@ -213,9 +195,9 @@ func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *cre
 	}
 	return workflows.CaseInput{
 		CaseID: newCaseID(), Program: req.Program, Category: req.Category, TownshipCode: org.Code,
-		CountyCode: h.county, Village: strings.TrimSpace(req.Village),
-		Applicant: workflows.Applicant{Name: name, IDSealed: sealed, IDHash: h.keys.Hash(id), IDMasked: rules.MaskID(id),
-			Phone: strings.TrimSpace(req.Applicant.Phone), Address: strings.TrimSpace(req.Applicant.Address),
+		CountyCode: h.county, Village: string(req.Village),
+		Applicant: workflows.Applicant{Name: string(req.Applicant.Name), IDSealed: sealed, IDHash: h.keys.Hash(id), IDMasked: rules.MaskID(id),
+			Phone: string(req.Applicant.Phone), Address: string(req.Applicant.Address),
 			HouseholdSize: req.Applicant.HouseholdSize},
 		Urgent: req.Urgent && req.Program == mzflow.Linshi, RelatedToStaff: req.RelatedToStaff,
 		HouseholdCategory: req.HouseholdCategory, Details: req.Details, Rules: prog,
@@ -376,11 +358,13 @@ func (h *caseHandler) list(c *gin.Context) {
 // reveal) and answers with the case view.
 // caseUpdateRequest is the body of objections (content, reporter), withdraw, materials
 // (reason or note) and extend.
+// caseUpdateRequest: whether a reason or content is required is the workflow's answer
+// (comment_required); here only the lengths.
 type caseUpdateRequest struct {
-	Reason   string `json:"reason"`
-	Note     string `json:"note"`
-	Content  string `json:"content"`
-	Reporter string `json:"reporter"`
+	Reason   text `json:"reason" binding:"max=2000" label:"原因"`
+	Note     text `json:"note" binding:"max=2000" label:"说明"`
+	Content  text `json:"content" binding:"max=2000" label:"异议内容"`
+	Reporter text `json:"reporter" binding:"max=64" label:"反映人"`
 }
 
 func (h *caseHandler) caseUpdate(name string) gin.HandlerFunc {
@@ -394,9 +378,9 @@ func (h *caseHandler) caseUpdate(name string) gin.HandlerFunc {
 			return
 		}
 		actor := actorOf(principalOf(c))
-		var arg any = workflows.ReasonInput{Reason: strings.TrimSpace(body.Reason + body.Note), Actor: actor}
+		var arg any = workflows.ReasonInput{Reason: string(body.Reason + body.Note), Actor: actor}
 		if name == workflows.UpdateObject {
-			arg = workflows.ObjectInput{Content: strings.TrimSpace(body.Content), Reporter: body.Reporter, Actor: actor}
+			arg = workflows.ObjectInput{Content: string(body.Content), Reporter: string(body.Reporter), Actor: actor}
 		}
 		if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, name, idempotencyID(c, name), arg, nil); err != nil {
 			fail(c, err)

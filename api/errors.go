@@ -82,12 +82,3 @@ func fail(c *gin.Context, err error) {
 	_ = c.Error(err)
 	c.Abort()
 }
-
-// bind decodes the JSON body into v, failing with a readable message.
-func bind(c *gin.Context, v any) bool {
-	if err := c.ShouldBindJSON(v); err != nil {
-		fail(c, &mzflow.Error{Code: mzflow.CodeBadRequest, Message: "请求内容无法解析，请检查 JSON 格式", Err: err})
-		return false
-	}
-	return true
-}

@@ -83,7 +83,7 @@ func openAPIDoc() (*openapi3.T, error) {
 			op.AddParameter(openapi3.NewPathParameter(m[1]).WithSchema(openapi3.NewStringSchema()))
 		}
 		if o.body != nil {
-			s, err := openapi3gen.NewSchemaRefForValue(o.body, nil)
+			s, err := openapi3gen.NewSchemaRefForValue(o.body, nil, openapi3gen.SchemaCustomizer(bindingSchema))
 			if err != nil {
 				return nil, err
 			}

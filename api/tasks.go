@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -55,9 +54,11 @@ func (h *caseHandler) loadTask(c *gin.Context) (*store.Task, *store.Case, bool) 
 	return t, cs, ok
 }
 
+// decideRequest: which outcomes a step has and what data it takes are the step table's
+// (workflows), checked by the workflow; here only the lengths.
 type decideRequest struct {
-	Outcome string          `json:"outcome"`
-	Comment string          `json:"comment"`
+	Outcome text            `json:"outcome" binding:"max=32" label:"办理结果"`
+	Comment text            `json:"comment" binding:"max=2000" label:"办理意见"`
 	Data    json.RawMessage `json:"data"`
 }
 
@@ -72,7 +73,7 @@ func (h *caseHandler) decide(c *gin.Context) {
 	if !bind(c, &req) {
 		return
 	}
-	in := workflows.DecideInput{TaskID: t.ID, Outcome: strings.TrimSpace(req.Outcome), Comment: strings.TrimSpace(req.Comment),
+	in := workflows.DecideInput{TaskID: t.ID, Outcome: string(req.Outcome), Comment: string(req.Comment),
 		Data: req.Data, Actor: actorOf(principalOf(c)), RequestID: requestID(c)}
 	if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, workflows.UpdateDecide, idempotencyID(c, "decide/"+t.ID), in, nil); err != nil {
 		fail(c, err)
@@ -100,9 +101,10 @@ func (h *caseHandler) claim(c *gin.Context) {
 	c.JSON(http.StatusOK, h.taskViews(c.Request.Context(), orgNames{}, []store.Task{*t})[0])
 }
 
+// reassignRequest: a missing reason is the workflow's comment_required (422).
 type reassignRequest struct {
-	UserID int64  `json:"user_id"`
-	Reason string `json:"reason"`
+	UserID int64 `json:"user_id" binding:"chosen" label:"改派对象"`
+	Reason text  `json:"reason" binding:"max=2000" label:"改派理由"`
 }
 
 func (h *caseHandler) reassign(c *gin.Context) {
@@ -119,7 +121,7 @@ func (h *caseHandler) reassign(c *gin.Context) {
 		fail(c, mzflow.Errorf(mzflow.CodeInvalid, "改派对象必须是该任务所属单位、角色相同的在岗人员"))
 		return
 	}
-	in := workflows.ReassignInput{TaskID: t.ID, UserID: u.ID, Name: u.Name, Reason: strings.TrimSpace(req.Reason), Actor: actorOf(principalOf(c))}
+	in := workflows.ReassignInput{TaskID: t.ID, UserID: u.ID, Name: u.Name, Reason: string(req.Reason), Actor: actorOf(principalOf(c))}
 	if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, workflows.UpdateReassign, "", in, nil); err != nil {
 		fail(c, err)
 		return

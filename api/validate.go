@@ -1,0 +1,262 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/mzflow/mzflow"
+)
+
+// Request shapes (required fields, lengths, choices, ranges) are binding tags on the
+// request structs, checked by gin's validator inside ShouldBindJSON; each checked field
+// has a label tag, its Chinese name. A body of the wrong shape is answered 400
+// validation_failed with one message per field in details, keyed by the field's JSON
+// path (applicant.name), and the messages joined as the answer's message. What needs
+// the database, the ID-number and division-code rules (rules.ValidateID,
+// rules.CheckTownshipCode) and the decision data of each step stay with the handlers
+// and the workflow.
+//
+// The tags, besides the validator's own (required, min, max, oneof, nefield):
+//
+//	chosen    required, for a field picked from a list: 请选择…
+//	maxbytes  at most N bytes (bcrypt reads 72 bytes of a password)
+//	program   a program of mzflow.Programs
+//	role      a role of mzflow.Roles
+//	username  3–32 lower-case letters, digits or _ . -, starting with a letter
+//
+// min and max on strings count characters (runes), not bytes.
+
+// maxBody bounds every JSON request body; a larger one is answered 400 bad_request.
+const maxBody = 64 << 10
+
+// text is a string the JSON decoder trims of surrounding white space, so the binding
+// tags check what the handlers store (a name of blanks is missing, not present).
+type text string
+
+func (t *text) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*t = text(strings.TrimSpace(s))
+	return nil
+}
+
+func init() {
+	v, ok := binding.Validator.Engine().(*validator.Validate)
+	if !ok {
+		panic("api: gin's validator is not go-playground/validator v10")
+	}
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	v.RegisterAlias("chosen", "required")
+	for tag, fn := range map[string]validator.Func{
+		"maxbytes": func(fl validator.FieldLevel) bool {
+			n, err := strconv.Atoi(fl.Param())
+			return err == nil && len(fl.Field().String()) <= n
+		},
+		"program":  func(fl validator.FieldLevel) bool { return mzflow.Program(fl.Field().String()).Valid() },
+		"role":     func(fl validator.FieldLevel) bool { return mzflow.Role(fl.Field().String()).Valid() },
+		"username": func(fl validator.FieldLevel) bool { return usernamePattern.MatchString(fl.Field().String()) },
+	} {
+		if err := v.RegisterValidation(tag, fn); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// failedField is what a message is made of: the field's label, its kind, the tag that
+// failed with its parameter, and the field's other tags (a string with both min and max
+// says its range whichever fails).
+type failedField struct {
+	label, param string
+	kind         reflect.Kind
+	tags         map[string]string
+	other        func(name string) string // the label of a sibling field, for nefield
+}
+
+func (f failedField) textRange() (string, bool) {
+	lo, okLo := f.tags["min"]
+	hi, okHi := f.tags["max"]
+	if f.kind != reflect.String || !okLo || !okHi {
+		return "", false
+	}
+	return "请填写" + f.label + "（" + lo + "–" + hi + " 个字）", true
+}
+
+func (f failedField) isNumber() bool {
+	switch f.kind {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+func (f failedField) numberRange() (string, bool) {
+	lo, okLo := f.tags["min"]
+	hi, okHi := f.tags["max"]
+	if !f.isNumber() || !okLo || !okHi {
+		return "", false
+	}
+	return f.label + "应在 " + lo + "–" + hi + " 之间", true
+}
+
+// tagMessages is the one table from a binding tag to its Chinese message.
+var tagMessages = map[string]func(f failedField) string{
+	"required": func(f failedField) string {
+		if m, ok := f.textRange(); ok {
+			return m
+		}
+		return "请填写" + f.label
+	},
+	"chosen": func(f failedField) string { return "请选择" + f.label },
+	"min": func(f failedField) string {
+		if m, ok := f.textRange(); ok {
+			return m
+		}
+		if m, ok := f.numberRange(); ok {
+			return m
+		}
+		switch {
+		case f.kind == reflect.String:
+			return f.label + "不少于 " + f.param + " 位"
+		case f.isNumber():
+			return f.label + "不能小于 " + f.param
+		}
+		return f.label + "至少 " + f.param + " 项"
+	},
+	"max": func(f failedField) string {
+		if m, ok := f.textRange(); ok {
+			return m
+		}
+		if m, ok := f.numberRange(); ok {
+			return m
+		}
+		switch {
+		case f.kind == reflect.String:
+			return f.label + "不能超过 " + f.param + " 个字"
+		case f.isNumber():
+			return f.label + "不能大于 " + f.param
+		}
+		return f.label + "最多 " + f.param + " 项"
+	},
+	"maxbytes": func(f failedField) string {
+		return f.label + "不能超过 " + f.param + " 个字节（一个汉字占 3 个）"
+	},
+	"oneof": func(f failedField) string {
+		opts := strings.Fields(f.param)
+		if len(opts) < 2 {
+			return f.label + "应为 " + f.param
+		}
+		return f.label + "应为 " + strings.Join(opts[:len(opts)-1], "、") + " 或 " + opts[len(opts)-1]
+	},
+	"nefield": func(f failedField) string { return f.label + "不能与" + f.other(f.param) + "相同" },
+	"program": func(f failedField) string { return "请选择" + f.label },
+	"role":    func(f failedField) string { return "请选择" + f.label },
+	"username": func(failedField) string {
+		return "用户名为 3–32 位小写字母、数字或 _ . -，以字母开头"
+	},
+}
+
+// bind decodes the JSON body into v and checks its binding tags: a body that cannot be
+// read is 400 bad_request, one of the wrong shape 400 validation_failed.
+func bind(c *gin.Context, v any) bool {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	if err := c.ShouldBindJSON(v); err != nil {
+		fail(c, bindError(v, err))
+		return false
+	}
+	return true
+}
+
+// bindError turns what ShouldBindJSON returned for v into the API's error.
+func bindError(v any, err error) error {
+	var tooLarge *http.MaxBytesError
+	var fields validator.ValidationErrors
+	switch {
+	case errors.As(err, &tooLarge):
+		return &mzflow.Error{Code: mzflow.CodeBadRequest, Message: "请求内容过大（不能超过 " + strconv.Itoa(maxBody>>10) + " KB）", Err: err}
+	case errors.As(err, &fields):
+		details := make(map[string]any, len(fields))
+		msgs := make([]string, 0, len(fields))
+		for _, fe := range fields {
+			m := fieldMessage(reflect.TypeOf(v), fe)
+			_, path, _ := strings.Cut(fe.Namespace(), ".")
+			details[path] = m
+			msgs = append(msgs, m)
+		}
+		return &mzflow.Error{Code: mzflow.CodeInvalid, Message: strings.Join(msgs, "；"), Details: details, Err: err}
+	}
+	return &mzflow.Error{Code: mzflow.CodeBadRequest, Message: "请求内容无法解析，请检查 JSON 格式", Err: err}
+}
+
+// fieldMessage is the Chinese message of one failed field of a value of type root.
+func fieldMessage(root reflect.Type, fe validator.FieldError) string {
+	parent, sf, ok := structField(root, fe.StructNamespace())
+	if !ok {
+		return fe.Field() + "不符合要求"
+	}
+	f := failedField{label: sf.Tag.Get("label"), param: fe.Param(), kind: fe.Kind(), tags: map[string]string{},
+		other: func(name string) string {
+			if o, ok := parent.FieldByName(name); ok && o.Tag.Get("label") != "" {
+				return o.Tag.Get("label")
+			}
+			return name
+		}}
+	if f.label == "" {
+		f.label = fe.Field()
+	}
+	for part := range strings.SplitSeq(sf.Tag.Get("binding"), ",") {
+		name, param, _ := strings.Cut(part, "=")
+		f.tags[name] = param
+	}
+	if msg, ok := tagMessages[fe.Tag()]; ok {
+		return msg(f)
+	}
+	return f.label + "不符合要求"
+}
+
+// structField finds the field a StructNamespace (createCaseRequest.Applicant.Name) names
+// under root, and the struct that holds it.
+func structField(root reflect.Type, ns string) (reflect.Type, reflect.StructField, bool) {
+	for root.Kind() == reflect.Pointer {
+		root = root.Elem()
+	}
+	parts := strings.Split(ns, ".")
+	t := root
+	var sf reflect.StructField
+	for i, p := range parts[1:] {
+		if j := strings.IndexByte(p, '['); j >= 0 {
+			p = p[:j]
+		}
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil, sf, false
+		}
+		f, ok := t.FieldByName(p)
+		if !ok {
+			return nil, sf, false
+		}
+		if i == len(parts)-2 {
+			return t, f, true
+		}
+		sf, t = f, f.Type
+	}
+	return nil, sf, false
+}
