@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 
@@ -84,5 +85,36 @@ func TestStateQueryAndReproject(t *testing.T) {
 		if i != before && q.FromSeq != p.LastSeq {
 			t.Errorf("projection %d from seq %d, the one before ended at %d", i, q.FromSeq, p.LastSeq)
 		}
+	}
+}
+
+// A re-check cycle hands its state to the next run (continue-as-new) as JSON. States
+// written before the step primitive (flat record fields, a task's deadline fields on the
+// task, the overall limit's level on the case) decode into today's types unchanged.
+func TestStateFromBeforeTheStepPrimitiveDecodes(t *testing.T) {
+	old := `{"Status":"approved","Step":"","DueAt":"2026-03-01T16:00:00Z","OverallLevel":2,
+	"OverallNextAt":"2026-03-04T16:00:00Z","AmountMonthly":700,"Cycle":1,"Seq":31,"TaskSeq":9,
+	"Tasks":[{"ID":"c1-9","Step":"recheck","Role":"township_head","OrgCode":"349901100",
+	"Limit":"10WD","Status":"open","CreatedAt":"2026-03-01T01:00:00Z",
+	"DueAt":"2026-03-15T16:00:00Z","DueDate":"2026-03-15","Provisional":false,
+	"RemindAt":"2026-03-14T16:00:00Z","Reminded":true,"Level":1,"NextEscAt":"2026-03-17T16:00:00Z",
+	"Notified":[{"level":1,"role":"township_head","org":"349901100","at":"2026-03-15T16:00:00Z"}],
+	"AssigneeID":3,"Decision":null}],
+	"Timeline":null,"Notices":null,"ProjectedSeq":31,"RunStartSeq":20,"Version":12}`
+	var st workflows.CaseState
+	if err := json.Unmarshal([]byte(old), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Seq != 31 || st.TaskSeq != 9 || st.ProjectedSeq != 31 || st.Version != 12 || st.OverallLevel != 2 ||
+		st.OverallNextAt.IsZero() || st.Overall != nil {
+		t.Errorf("record %+v, overall level %d next %s", st.Record, st.OverallLevel, st.OverallNextAt)
+	}
+	if len(st.Tasks) != 1 {
+		t.Fatalf("tasks %+v", st.Tasks)
+	}
+	task := st.Tasks[0]
+	if task.DueDate != "2026-03-15" || !task.Reminded || task.Level != 1 || task.NextEscAt.IsZero() ||
+		len(task.Notified) != 1 || task.Notified[0].Org != "349901100" || task.AssigneeID != 3 || task.Limit.N != 10 {
+		t.Errorf("task %+v", task)
 	}
 }
