@@ -9,6 +9,8 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/mzflow/mzflow/workflows"
 )
@@ -42,12 +44,30 @@ func (b *BatchTeller) StartCalendarChange(ctx context.Context, year int) (string
 		return "", err
 	}
 	job := fmt.Sprintf("calendar-%d-%d", year, time.Now().UnixNano())
-	_, err = b.Service.StartBatchOperation(ctx, &workflowservice.StartBatchOperationRequest{
+	req := &workflowservice.StartBatchOperationRequest{
 		Namespace: b.Namespace, JobId: job,
 		VisibilityQuery: fmt.Sprintf("TaskQueue = '%s' AND ExecutionStatus = 'Running'", workflows.TaskQueue),
 		Reason:          fmt.Sprintf("%d 年节假日安排调整，重新计算期限", year),
 		Operation: &workflowservice.StartBatchOperationRequest_SignalOperation{SignalOperation: &batchpb.BatchOperationSignal{
 			Signal: workflows.SignalCalendarChanged, Input: input, Identity: "mzflow-api"}},
-	})
-	return job, temporalError(err)
+	}
+	// A server busy for a moment (its persistence rate limit, right after a burst of
+	// work) refuses the start; the save retries it for a few seconds under the same job
+	// ID before answering 503. A retry of a start that did reach the server finds the job.
+	backoff := 200 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		_, err = b.Service.StartBatchOperation(ctx, req)
+		if status.Code(err) == codes.AlreadyExists && attempt > 1 {
+			return job, nil
+		}
+		if c := status.Code(err); (c != codes.ResourceExhausted && c != codes.Unavailable) || attempt == 6 {
+			return job, temporalError(err)
+		}
+		select {
+		case <-ctx.Done():
+			return job, temporalError(err)
+		case <-time.After(backoff):
+		}
+		backoff *= 2
+	}
 }
