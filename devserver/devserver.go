@@ -151,8 +151,11 @@ func Start(cfg Config) (*Server, error) {
 	}
 	logger := tlog.NewZapLogger(tlog.BuildZapLogger(tlog.Config{Level: cfg.LogLevel}))
 	dc := dynamicconfig.StaticClient{
-		// New search attributes are visible at once, not after the cache's minute.
-		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): []dynamicconfig.ConstrainedValue{{Value: true}},
+		// ForceSearchAttributesCacheRefreshOnRead is left off: it reads the namespace's
+		// search attributes from the database on every visibility write and list, which
+		// under a batch signal to 10 000 cases exhausts the persistence rate limit
+		// ("System Persistence Max QPS Reached") until the batch's listing times out.
+		// mzflow adds no search attributes after start.
 		// A calendar change is one batch signal to every open case (api.BatchTeller): at
 		// the default 50 signals a second a county's 10 000 cases would wait minutes.
 		dynamicconfig.BatcherRPS.Key():         []dynamicconfig.ConstrainedValue{{Value: 1000}},
