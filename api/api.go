@@ -124,8 +124,10 @@ func New(d Deps) http.Handler {
 	in.GET("/tasks", ch.listTasks)
 	in.POST("/tasks/:id/claim", gate, ch.claim)
 	in.POST("/tasks/:id/decide", gate, ch.decide)
-	in.POST("/tasks/:id/reassign", gate, allow(mzflow.RoleTownshipHead, mzflow.RoleSupervisor), ch.reassign)
-	sup := allow(mzflow.RoleSupervisor, mzflow.RoleTownshipHead, mzflow.RoleCountyReviewer, mzflow.RoleCountyApprover, mzflow.RoleAdmin)
+	in.POST("/tasks/:id/reassign", gate, duty(mzflow.ActReassign), ch.reassign)
+	// The overdue board names applicants: the roles that watch deadlines, never the
+	// system administrator (who reads no case, Duties).
+	sup := allow(mzflow.RoleSupervisor, mzflow.RoleTownshipHead, mzflow.RoleCountyReviewer, mzflow.RoleCountyApprover)
 	in.GET("/overdue", sup, sh.overdue)
 	in.GET("/overdue/summary", sup, sh.summary)
 	// The old names, for one release (docs/api.md "Overdue board"): "supervision" now names

@@ -73,11 +73,22 @@ type userView struct {
 	Role     mzflow.Role `json:"role"`
 	RoleName string      `json:"role_name"`
 	Org      orgView     `json:"org"`
+	// Actions are the case actions the role may do and Programs the programs it works
+	// on (mzflow's duties table): the page shows only what the server will allow.
+	Actions  []mzflow.Action  `json:"actions"`
+	Programs []mzflow.Program `json:"programs"`
 }
 
 func viewUser(u *store.User) userView {
-	return userView{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role, RoleName: u.Role.Name(),
-		Org: orgView{ID: u.Org.ID, Code: u.Org.Code, Name: u.Org.Name, Level: u.Org.Level}}
+	v := userView{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role, RoleName: u.Role.Name(),
+		Org:     orgView{ID: u.Org.ID, Code: u.Org.Code, Name: u.Org.Name, Level: u.Org.Level},
+		Actions: []mzflow.Action{}, Programs: u.Role.Programs()}
+	for _, a := range mzflow.Actions {
+		if u.Role.May(a, "") {
+			v.Actions = append(v.Actions, a)
+		}
+	}
+	return v
 }
 
 type loginRequest struct {
@@ -253,6 +264,16 @@ func (h *authHandler) authenticate(c *gin.Context) {
 }
 
 // allow admits only the given roles (any signed-in user when none are given).
+// duty refuses a role that has no part in an action (mzflow's duties table), before the
+// handler loads anything; the handler checks the case's program once it has it.
+func duty(a mzflow.Action) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if may(c, a, "") {
+			c.Next()
+		}
+	}
+}
+
 func allow(roles ...mzflow.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := principalOf(c)

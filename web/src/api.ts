@@ -20,6 +20,16 @@ export interface User {
   role: string
   role_name?: string
   org: Org
+  /** The case actions the role may do, and the programs it works on (the server's duties table). */
+  actions?: string[]
+  programs?: string[]
+}
+
+/** Whether the signed-in user's role may do a case action (file, read, withdraw, …) on a program's case. */
+export function may(action: string, program = ''): boolean {
+  const u = session.user
+  if (!u?.actions?.includes(action)) return false
+  return !program || !u.programs || u.programs.includes(program)
 }
 
 export interface LoginResult {

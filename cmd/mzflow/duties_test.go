@@ -1,0 +1,102 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Every role does only its duties (mzflow's duties table): the system administrator
+// reads and moves no case; the veterans-affairs officer has no part in 低保; the
+// supervisor watches, never withdraws; only a township clerk files. Each refusal is a 403
+// and changes nothing, which the case read again shows.
+func TestDutiesOnACase(t *testing.T) {
+	dir := t.TempDir()
+	rulesFile := filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(rulesFile, []byte(e2eRules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &devConfig{data: filepath.Join(dir, "data")}
+	cfg.rulesFile = rulesFile
+	s := startDevWith(t, cfg)
+	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
+
+	var a caseView
+	file := map[string]any{"program": "dibao", "township_code": "349901100",
+		"applicant": map[string]any{"name": "职责测试", "id_number": "110105199001010029"}}
+	if code := call(t, "POST", e.base+"/api/v1/cases", e.as("clerk_yl"), file, &a); code != 201 {
+		t.Fatalf("file = %d %+v", code, a.Error)
+	}
+	e.decide("clerk_yl", a.open("intake"), map[string]any{"outcome": "complete"}, 200, "")
+	_, before := e.get("reviewer", a.ID)
+
+	other := map[string]any{"program": "dibao", "township_code": "349901100",
+		"applicant": map[string]any{"name": "另一人", "id_number": "110105199001010037"}}
+	reason := map[string]any{"reason": "测试"}
+	objection := map[string]any{"content": "有异议内容", "reporter": "村民"}
+	type try struct {
+		user, method, path string
+		body               map[string]any
+	}
+	caseURL := "/api/v1/cases/" + a.ID
+	refused := []try{
+		{"admin", "POST", "/api/v1/cases", other},
+		{"admin", "GET", "/api/v1/cases", nil},
+		{"admin", "GET", caseURL, nil},
+		{"admin", "POST", caseURL + "/withdraw", reason},
+		{"admin", "POST", caseURL + "/extend", reason},
+		{"admin", "POST", caseURL + "/objections", objection},
+		{"admin", "POST", caseURL + "/reveal", nil},
+		{"admin", "GET", "/api/v1/overdue", nil},
+		{"admin", "GET", "/api/v1/overdue/summary", nil},
+		{"veteran", "GET", caseURL, nil},
+		{"veteran", "GET", "/api/v1/cases?program=dibao", nil},
+		{"veteran", "POST", caseURL + "/withdraw", reason},
+		{"veteran", "POST", caseURL + "/extend", reason},
+		{"veteran", "POST", caseURL + "/reveal", nil},
+		{"supervisor", "POST", "/api/v1/cases", other},
+		{"supervisor", "POST", caseURL + "/withdraw", reason},
+		{"supervisor", "POST", caseURL + "/extend", reason},
+		{"supervisor", "POST", caseURL + "/reveal", nil},
+		{"head_yl", "POST", "/api/v1/cases", other},
+		{"reviewer", "POST", "/api/v1/cases", other},
+		{"reviewer", "POST", caseURL + "/withdraw", reason},
+		{"approver", "POST", caseURL + "/withdraw", reason},
+		{"clerk_yl", "POST", caseURL + "/extend", reason},
+		{"clerk_yl", "POST", caseURL + "/reveal", nil},
+	}
+	unexpected := 0
+	for _, r := range refused {
+		var v caseView
+		if code := call(t, r.method, e.base+r.path, e.as(r.user), r.body, &v); code != 403 || v.Error.Code != "forbidden" {
+			unexpected++
+			t.Errorf("%s %s %s = %d %+v, want 403 forbidden", r.user, r.method, r.path, code, v.Error)
+		}
+	}
+	// The veterans-affairs officer's case list holds veteran cases only: none here.
+	var list struct {
+		Total int `json:"total"`
+	}
+	if code := call(t, "GET", e.base+"/api/v1/cases", e.as("veteran"), nil, &list); code != 200 || list.Total != 0 {
+		t.Errorf("veteran lists cases = %d, %d rows, want 200 with no 低保 case", code, list.Total)
+	}
+	for _, u := range []string{"clerk_yl", "head_yl", "reviewer", "approver", "supervisor"} {
+		if code, _ := e.get(u, a.ID); code != 200 {
+			t.Errorf("%s reads the case = %d, want 200", u, code)
+		}
+	}
+
+	// Nothing refused reached the case: same status, same timeline, nobody else filed.
+	_, after := e.get("reviewer", a.ID)
+	if after.Status != "in_progress" || len(after.Timeline) != len(before.Timeline) {
+		t.Errorf("after the refusals: status %s, %d timeline entries; before %d", after.Status, len(after.Timeline), len(before.Timeline))
+	}
+	var all struct {
+		Total int `json:"total"`
+	}
+	call(t, "GET", e.base+"/api/v1/cases", e.as("reviewer"), nil, &all)
+	if all.Total != 1 {
+		t.Errorf("%d cases after the refused filings, want 1", all.Total)
+	}
+	t.Logf("%d refused requests tried, %d unexpected answers", len(refused), unexpected)
+}
