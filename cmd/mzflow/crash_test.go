@@ -442,6 +442,15 @@ func (h *crashHarness) decideWhileKilled(caseID, taskID, token string, d crashDe
 	if cv.taskStatus(taskID) != "open" {
 		// It took effect: a second decision must be refused, not applied twice.
 		code := h.do("POST", path, token, d.body(), &e)
+		if code == http.StatusOK && first.err != nil {
+			// The projection runs inside the workflow task, before the server commits it:
+			// killed in between, the read model showed a decision the workflow never
+			// recorded (the worker's check puts it right), and the caller, who got no
+			// answer, decides again. checkCaseView proves the task was decided once.
+			h.decisions++
+			t.Logf("in-flight decision (err %v): projected but not committed; again → 200, decided once", first.err)
+			return
+		}
 		if code != http.StatusConflict || e.Error.Code != "task_not_open" {
 			t.Fatalf("deciding %s again after it took effect = %d %+v, want 409 task_not_open", taskID, code, e.Error)
 		}
