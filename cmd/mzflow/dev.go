@@ -73,6 +73,9 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
+	if err := protectData(cfg.data); err != nil {
+		return err
+	}
 	if cfg.temporalOnly {
 		return runTemporalOnly(ctx, cfg)
 	}
@@ -157,6 +160,10 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
+	// The databases were just created with the process's umask: close them to others.
+	if err := protectData(cfg.data); err != nil {
+		return err
+	}
 	url := "http://" + ln.Addr().String()
 	printBanner(cfg.out, url, cfg.data, ts.HostPort(), seeded, time.Since(start))
 	log.Info("ready", "url", url, "temporal", ts.HostPort(), "startup_ms", time.Since(start).Milliseconds())
@@ -175,6 +182,27 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shut)
+	return nil
+}
+
+// protectData makes the data folder 0700 and every file in it 0600 on every start: it
+// holds the databases with personal data and the secret key. SQLite gives its -wal and
+// -shm files the database file's mode.
+func protectData(dir string) error {
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil {
+				return fmt.Errorf("data folder: %w", err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -100,3 +100,36 @@ func TestDutiesOnACase(t *testing.T) {
 	}
 	t.Logf("%d refused requests tried, %d unexpected answers", len(refused), unexpected)
 }
+
+// The data folder holds the databases with personal data and the secret key: on every
+// start it is closed to other users (folder 0700, files 0600), even when it was made or
+// copied with looser modes.
+func TestDataFolderIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "copied.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	startDevWith(t, &devConfig{data: dir})
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("data folder mode %v (%v), want 0700", fi.Mode().Perm(), err)
+	}
+	entries, _ := os.ReadDir(dir)
+	files := 0
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !e.Type().IsRegular() {
+			continue
+		}
+		files++
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", e.Name(), info.Mode().Perm())
+		}
+	}
+	if files < 4 { // the two databases, the secret key, the copied file
+		t.Errorf("%d files in the data folder, want the databases and the key", files)
+	}
+}
