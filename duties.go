@@ -1,5 +1,7 @@
 package mzflow
 
+import "slices"
+
 // Action is something a user does with a case. Duties says which roles may do it; a
 // township role does it only in its own township, a county role in the whole county
 // (the API's scope check), and a role bound to programs only on cases of those programs.
@@ -44,25 +46,13 @@ var rolePrograms = map[Role][]Program{
 // May reports whether role r may do action a on a case of program p ("" for any
 // program the role works on, as for filing before the program is known).
 func (r Role) May(a Action, p Program) bool {
-	ok := false
-	for _, q := range duties[a] {
-		ok = ok || q == r
-	}
-	return ok && (p == "" || r.WorksOn(p))
+	return slices.Contains(duties[a], r) && (p == "" || r.WorksOn(p))
 }
 
 // WorksOn reports whether the role handles cases of program p.
 func (r Role) WorksOn(p Program) bool {
 	ps, bound := rolePrograms[r]
-	if !bound {
-		return true
-	}
-	for _, q := range ps {
-		if q == p {
-			return true
-		}
-	}
-	return false
+	return !bound || slices.Contains(ps, p)
 }
 
 // Programs a role works on, in the order of Programs.

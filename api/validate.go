@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -115,6 +116,26 @@ func (f failedField) numberRange() (string, bool) {
 	return f.label + "应在 " + lo + "–" + hi + " 之间", true
 }
 
+// bound is the message of a min or max tag: the field's whole range when it has both
+// bounds, else the one bound in words for text, numbers or lists.
+func bound(text, number, items string) func(failedField) string {
+	return func(f failedField) string {
+		if m, ok := f.textRange(); ok {
+			return m
+		}
+		if m, ok := f.numberRange(); ok {
+			return m
+		}
+		switch {
+		case f.kind == reflect.String:
+			return f.label + fmt.Sprintf(text, f.param)
+		case f.isNumber():
+			return f.label + fmt.Sprintf(number, f.param)
+		}
+		return f.label + fmt.Sprintf(items, f.param)
+	}
+}
+
 // tagMessages is the one table from a binding tag to its Chinese message.
 var tagMessages = map[string]func(f failedField) string{
 	"required": func(f failedField) string {
@@ -124,36 +145,8 @@ var tagMessages = map[string]func(f failedField) string{
 		return "请填写" + f.label
 	},
 	"chosen": func(f failedField) string { return "请选择" + f.label },
-	"min": func(f failedField) string {
-		if m, ok := f.textRange(); ok {
-			return m
-		}
-		if m, ok := f.numberRange(); ok {
-			return m
-		}
-		switch {
-		case f.kind == reflect.String:
-			return f.label + "不少于 " + f.param + " 位"
-		case f.isNumber():
-			return f.label + "不能小于 " + f.param
-		}
-		return f.label + "至少 " + f.param + " 项"
-	},
-	"max": func(f failedField) string {
-		if m, ok := f.textRange(); ok {
-			return m
-		}
-		if m, ok := f.numberRange(); ok {
-			return m
-		}
-		switch {
-		case f.kind == reflect.String:
-			return f.label + "不能超过 " + f.param + " 个字"
-		case f.isNumber():
-			return f.label + "不能大于 " + f.param
-		}
-		return f.label + "最多 " + f.param + " 项"
-	},
+	"min":    bound("不少于 %s 位", "不能小于 %s", "至少 %s 项"),
+	"max":    bound("不能超过 %s 个字", "不能大于 %s", "最多 %s 项"),
 	"maxbytes": func(f failedField) string {
 		return f.label + "不能超过 " + f.param + " 个字节（一个汉字占 3 个）"
 	},

@@ -86,13 +86,19 @@ func (r *run) openStep(ctx workflow.Context, spec StepSpec) (*Task, error) {
 	return t, nil
 }
 
-// setDue computes the task's due time and first reminder from its limit or date.
-func (r *run) setDue(ctx workflow.Context, t *Task) error {
+// dueInput asks the calendar for the task's due time (its limit from its opening, or its
+// date) and its first reminder.
+func (r *run) dueInput(t *Task) DeadlineInput {
 	in := DeadlineInput{From: t.CreatedAt, Limit: t.Limit, DueDate: t.DueOn, RemindBefore: t.Remind.Before}
 	if in.RemindBefore.IsZero() {
 		in.RemindBefore = r.remindBefore
 	}
-	d, err := r.calendar(ctx, in)
+	return in
+}
+
+// setDue computes the task's due time and first reminder from its limit or date.
+func (r *run) setDue(ctx workflow.Context, t *Task) error {
+	d, err := r.calendar(ctx, r.dueInput(t))
 	if err != nil {
 		return err
 	}
@@ -160,11 +166,7 @@ func (r *run) watchTask(ctx workflow.Context, t *Task) error {
 // recomputeDue counts the task's limit again after a calendar change and records the
 // new due time.
 func (r *run) recomputeDue(ctx workflow.Context, t *Task) error {
-	in := DeadlineInput{From: t.CreatedAt, Limit: t.Limit, DueDate: t.DueOn, RemindBefore: t.Remind.Before}
-	if in.RemindBefore.IsZero() {
-		in.RemindBefore = r.remindBefore
-	}
-	d, err := r.calendar(ctx, in)
+	d, err := r.calendar(ctx, r.dueInput(t))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,7 +71,7 @@ type Table []StepDef
 func (t Table) For(p mzflow.Program) Table {
 	var out Table
 	for _, s := range t {
-		if len(s.Programs) == 0 || contains(s.Programs, p) {
+		if len(s.Programs) == 0 || slices.Contains(s.Programs, p) {
 			out = append(out, s)
 		}
 	}
@@ -104,15 +105,6 @@ func (s StepDef) OutcomeCodes() []string {
 		out[i] = o.Code
 	}
 	return out
-}
-
-func contains[T comparable](xs []T, x T) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // ParseData decodes and validates a decision's data for an outcome. The value it returns

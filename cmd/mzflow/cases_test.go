@@ -30,6 +30,19 @@ const e2eRules = `programs:
       publicity: {limit: 3s}
 `
 
+// e2eConfig is mzflow dev on a fresh data folder with e2eRules.
+func e2eConfig(t *testing.T) *devConfig {
+	t.Helper()
+	dir := t.TempDir()
+	rulesFile := filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(rulesFile, []byte(e2eRules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &devConfig{data: filepath.Join(dir, "data")}
+	cfg.rulesFile = rulesFile
+	return cfg
+}
+
 type caseView struct {
 	ID        string `json:"id"`
 	Status    string `json:"status"`
@@ -119,13 +132,7 @@ func (e *e2e) waitFor(id, what string, cond func(caseView) bool) caseView {
 func TestCaseEndToEnd(t *testing.T) {
 	for _, db := range []string{"sqlite", "mysql"} {
 		t.Run(db, func(t *testing.T) {
-			dir := t.TempDir()
-			rulesFile := filepath.Join(dir, "rules.yaml")
-			if err := os.WriteFile(rulesFile, []byte(e2eRules), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cfg := &devConfig{data: filepath.Join(dir, "data")}
-			cfg.rulesFile = rulesFile
+			cfg := e2eConfig(t)
 			if db == "mysql" {
 				cfg.db = storetest.MySQLDSN(t)
 			}

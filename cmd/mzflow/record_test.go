@@ -40,13 +40,8 @@ func TestRecordHistories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	rulesFile := filepath.Join(dir, "rules.yaml")
-	if err := os.WriteFile(rulesFile, []byte(e2eRules), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := &devConfig{data: filepath.Join(dir, "data")}
-	cfg.rulesFile, cfg.secretKey = rulesFile, strings.TrimSpace(string(key))
+	cfg := e2eConfig(t)
+	cfg.secretKey = strings.TrimSpace(string(key))
 	s := startDevWith(t, cfg)
 	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
 	notice := map[string]any{"outcome": "complete", "data": map[string]any{"delivered_at": "2026-11-23", "method": "当面送达"}}

@@ -11,14 +11,7 @@ import (
 // supervisor watches, never withdraws; only a township clerk files. Each refusal is a 403
 // and changes nothing, which the case read again shows.
 func TestDutiesOnACase(t *testing.T) {
-	dir := t.TempDir()
-	rulesFile := filepath.Join(dir, "rules.yaml")
-	if err := os.WriteFile(rulesFile, []byte(e2eRules), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := &devConfig{data: filepath.Join(dir, "data")}
-	cfg.rulesFile = rulesFile
-	s := startDevWith(t, cfg)
+	s := startDevWith(t, e2eConfig(t))
 	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
 
 	var a caseView
