@@ -56,11 +56,15 @@ const (
 	RoleVeteranOfficer Role = "veteran_officer"
 	RoleSupervisor     Role = "supervisor"
 	RoleAdmin          Role = "admin"
+	// The security and audit administrators complete the 三员 of 等保 level three with the
+	// system administrator: roles and sign-in policies; the audit log. None reads a case.
+	RoleSecurityAdmin Role = "security_admin"
+	RoleAuditAdmin    Role = "audit_admin"
 )
 
 // Roles lists every role in a fixed order.
 var Roles = []Role{RoleTownshipClerk, RoleTownshipHead, RoleCountyReviewer, RoleCountyApprover,
-	RoleVeteranOfficer, RoleSupervisor, RoleAdmin}
+	RoleVeteranOfficer, RoleSupervisor, RoleAdmin, RoleSecurityAdmin, RoleAuditAdmin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -92,6 +96,10 @@ func (r Role) Name() string {
 		return "督查"
 	case RoleAdmin:
 		return "系统管理员"
+	case RoleSecurityAdmin:
+		return "安全管理员"
+	case RoleAuditAdmin:
+		return "审计管理员"
 	}
 	return string(r)
 }

@@ -36,6 +36,8 @@ var DemoUsers = []DemoUser{
 	{"approver", "张伟", mzflow.RoleCountyApprover, DemoCounty},
 	{"veteran", "孙立军", mzflow.RoleVeteranOfficer, DemoCounty},
 	{"supervisor", "周明", mzflow.RoleSupervisor, DemoCounty},
+	{"security", "吴静", mzflow.RoleSecurityAdmin, DemoCounty},
+	{"auditor", "郑华", mzflow.RoleAuditAdmin, DemoCounty},
 }
 
 var demoOrgs = []struct {

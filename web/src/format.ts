@@ -70,6 +70,8 @@ export const roleNames: Record<string, string> = {
   veteran_officer: '退役军人事务局经办',
   supervisor: '督查',
   admin: '系统管理员',
+  security_admin: '安全管理员',
+  audit_admin: '审计管理员',
 }
 
 export const veteranCategoryNames: Record<string, string> = {
