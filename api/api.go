@@ -57,6 +57,10 @@ type Deps struct {
 	// Metrics is the registry /metrics serves (NewRegistry); nil makes one. The process
 	// shares it with the Temporal SDK's metrics handler.
 	Metrics *prometheus.Registry
+	// MetricsToken guards /metrics on the API's listener: Prometheus sends it as a bearer
+	// token. Empty: /metrics is not served here (the worker's --metrics-addr listener,
+	// on an internal network, still is).
+	MetricsToken string
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -79,7 +83,7 @@ func New(d Deps) http.Handler {
 		fail(c, mzflow.Errorf(mzflow.CodeInternal, "内部错误"))
 	}), renderErrors(d.Log))
 
-	r.GET("/metrics", m.handler())
+	r.GET("/metrics", metricsGuard(d.MetricsToken), m.handler())
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, StatusView{Status: "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)

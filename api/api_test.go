@@ -44,6 +44,9 @@ var demoHash = func() string {
 	return h
 }()
 
+// metricsToken is the fixture's Prometheus token.
+const metricsToken = "test-metrics-token"
+
 func newFixture(t *testing.T, st *store.Store) *fixture {
 	t.Helper()
 	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Zone)}
@@ -53,7 +56,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	cal := calendar.New()
 	rs := rules.Defaults()
 	h := api.New(api.Deps{Store: st, Calendar: cal, Rules: func() *rules.Rules { return rs }, Now: clk.Now,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MetricsToken: metricsToken})
 	return &fixture{h: h, clock: clk, cal: cal, st: st}
 }
 
@@ -446,7 +449,17 @@ func TestMetrics(t *testing.T) {
 		if err := st.ApplyProjection(context.Background(), p); err != nil {
 			t.Fatal(err)
 		}
+		for token, want := range map[string]int{"": 401, "Bearer wrong": 401, "Bearer " + metricsToken: 200} {
+			req := httptest.NewRequest("GET", "/metrics", nil)
+			req.Header.Set("Authorization", token)
+			w := httptest.NewRecorder()
+			f.h.ServeHTTP(w, req)
+			if w.Code != want {
+				t.Errorf("GET /metrics with %q = %d, want %d", token, w.Code, want)
+			}
+		}
 		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+metricsToken)
 		w := httptest.NewRecorder()
 		f.h.ServeHTTP(w, req)
 		body := w.Body.String()

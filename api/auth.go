@@ -198,12 +198,29 @@ type Principal struct {
 }
 
 // CanSeeTownship reports whether the user may read or act on cases of a township: county
-// roles see the whole county, township roles only their own township.
+// roles see their county's townships (a township's code starts with its county's, GB/T
+// 10114), township roles only their own township.
 func (p *Principal) CanSeeTownship(code string) bool {
 	if !p.Role.Township() {
-		return true
+		return strings.HasPrefix(code, p.County())
 	}
 	return p.Org.Code == code
+}
+
+// County is the division code of the user's county: the first six digits of its
+// organisation's code.
+func (p *Principal) County() string {
+	if len(p.Org.Code) > 6 {
+		return p.Org.Code[:6]
+	}
+	return p.Org.Code
+}
+
+// Scope says whether the caller may see a case of program in township: outside its
+// scope a case is answered as missing (404), so that a refusal does not tell which case
+// IDs exist elsewhere.
+func (p *Principal) Scope(township string, program mzflow.Program) bool {
+	return p.CanSeeTownship(township) && p.Role.WorksOn(program)
 }
 
 const principalKey = "mzflow.principal"

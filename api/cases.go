@@ -151,8 +151,7 @@ func (h *caseHandler) create(c *gin.Context) {
 		return
 	}
 	if res.CaseID != in.CaseID {
-		fail(c, &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请（或正在享受待遇），不能重复受理",
-			Details: map[string]any{"case_id": res.CaseID}})
+		fail(c, h.duplicate(ctx, p, res.CaseID))
 		return
 	}
 	if key != "" {
@@ -162,6 +161,18 @@ func (h *caseHandler) create(c *gin.Context) {
 		}
 	}
 	h.respondCase(c, http.StatusCreated, in.CaseID)
+}
+
+// duplicate says that the person already has a case of the program. Its ID is named only
+// when the caller may read it: a case of another township stays unnamed (and its
+// township too), the clerk is told to ask the county.
+func (h *caseHandler) duplicate(ctx context.Context, p *Principal, id string) error {
+	if cs, err := h.store.CaseByID(ctx, id); err == nil && p.Scope(cs.TownshipCode, cs.Program) {
+		return &mzflow.Error{Code: mzflow.CodeDuplicateCase, Message: "此人已有同类在办申请（或正在享受待遇），不能重复受理",
+			Details: map[string]any{"case_id": id}}
+	}
+	return &mzflow.Error{Code: mzflow.CodeDuplicateCase,
+		Message: "此人在其他乡镇已有同类在办申请（或正在享受待遇），不能重复受理；请与县民政局核实"}
 }
 
 func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *createCaseRequest) (workflows.CaseInput, error) {
@@ -218,22 +229,25 @@ func actorOf(p *Principal) workflows.Actor {
 	return workflows.Actor{ID: p.ID, Name: p.Name, Role: p.Role, OrgCode: p.Org.Code}
 }
 
-// loadCase reads a case the caller may see: 404 when missing, 403 outside their township.
+// loadCase reads a case the caller may see: 403 for a role that reads no case, 404 when
+// the case is missing or outside the caller's township, county or programs (the same
+// answer, so IDs elsewhere cannot be probed).
 func (h *caseHandler) loadCase(c *gin.Context, id string) (*store.Case, bool) {
+	if !may(c, mzflow.ActRead, "") {
+		return nil, false
+	}
 	cs, err := h.store.CaseByID(c.Request.Context(), id)
+	if err == nil && !principalOf(c).Scope(cs.TownshipCode, cs.Program) {
+		err = errCaseNotFound
+	}
 	if err != nil {
 		fail(c, err)
 		return nil, false
 	}
-	if !principalOf(c).CanSeeTownship(cs.TownshipCode) {
-		fail(c, mzflow.Errorf(mzflow.CodeForbidden, "无权查看其他乡镇的申请"))
-		return nil, false
-	}
-	if !may(c, mzflow.ActRead, cs.Program) {
-		return nil, false
-	}
 	return cs, true
 }
+
+var errCaseNotFound = mzflow.Errorf(mzflow.CodeNotFound, "申请不存在")
 
 // may refuses with 403 an action the caller's role may not do on a case of program p
 // (mzflow's duties table), and reports whether it may.
@@ -369,6 +383,7 @@ func (h *caseHandler) list(c *gin.Context) {
 	if p.Role.Township() {
 		f.TownshipCode = p.Org.Code
 	}
+	f.County = p.County()
 	if q := strings.TrimSpace(c.Query("q")); q != "" {
 		// An ID number is searched by its keyed hash (the number itself is not stored
 		// readable); anything else is a name prefix.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"strconv"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/store"
 )
 
@@ -60,6 +62,23 @@ func (m *metrics) observe(c *gin.Context) {
 		route = "other"
 	}
 	m.latency.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Observe(time.Since(start).Seconds())
+}
+
+// metricsGuard lets only Prometheus, with the configured token, read /metrics: the series
+// name routes, townships and counts, which are not for anyone on the network.
+func metricsGuard(token string) gin.HandlerFunc {
+	want := []byte("Bearer " + token)
+	return func(c *gin.Context) {
+		if token == "" {
+			fail(c, mzflow.Errorf(mzflow.CodeNotFound, "指标接口未开放（设置 MZFLOW_METRICS_TOKEN 后以 Bearer 令牌访问）"))
+			return
+		}
+		if subtle.ConstantTimeCompare([]byte(c.GetHeader("Authorization")), want) != 1 {
+			fail(c, mzflow.Errorf(mzflow.CodeUnauthorized, "指标接口需要令牌"))
+			return
+		}
+		c.Next()
+	}
 }
 
 func (m *metrics) handler() gin.HandlerFunc {

@@ -30,7 +30,7 @@ type operation struct {
 var operations = []operation{
 	{"GET", "/healthz", "the process is up", nil, 200, StatusView{}},
 	{"GET", "/readyz", "Temporal and the database answer", nil, 200, StatusView{}},
-	{"GET", "/metrics", "Prometheus metrics, the API's and the Temporal SDK's (text format)", nil, 200, nil},
+	{"GET", "/metrics", "Prometheus metrics, the API's and the Temporal SDK's (text format); needs the metrics token (MZFLOW_METRICS_TOKEN) as a bearer token, 404 when none is set", nil, 200, nil},
 	{"GET", "/api/v1/openapi.json", "this description", nil, 200, nil},
 	{"POST", "/api/v1/auth/login", "sign in", loginRequest{}, 200, LoginView{}},
 	{"POST", "/api/v1/auth/logout", "end the token", nil, 204, nil},

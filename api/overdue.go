@@ -19,7 +19,7 @@ import (
 // "Supervision" names the supervision items (督办) of the dispatch meeting.
 type OverdueStore interface {
 	OverdueTasks(ctx context.Context, f store.OverdueFilter) ([]store.Task, error)
-	Summary(ctx context.Context, from, to, now time.Time) ([]store.TownshipSummary, error)
+	Summary(ctx context.Context, county string, from, to, now time.Time) ([]store.TownshipSummary, error)
 	Notifications(ctx context.Context, userID int64, unreadOnly bool, page, pageSize int) ([]store.Notification, int64, error)
 	UnreadCount(ctx context.Context, userID int64) (int64, error)
 	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
@@ -38,7 +38,7 @@ func (h *overdueHandler) overdue(c *gin.Context) {
 	p := principalOf(c)
 	minLevel, _ := strconv.Atoi(c.DefaultQuery("min_level", "0"))
 	f := store.OverdueFilter{TownshipCode: c.Query("township_code"), Program: mzflow.Program(c.Query("program")),
-		SubjectKind: c.Query("subject_kind"), MinLevel: minLevel, Now: h.now()}
+		SubjectKind: c.Query("subject_kind"), County: p.County(), MinLevel: minLevel, Now: h.now()}
 	if p.Role.Township() {
 		f.TownshipCode = p.Org.Code
 	}
@@ -69,7 +69,7 @@ func (h *overdueHandler) summary(c *gin.Context) {
 		fail(c, &mzflow.Error{Code: mzflow.CodeInvalid, Message: "period 应为 YYYY-MM，例如 2026-11"})
 		return
 	}
-	rows, err := h.store.Summary(c.Request.Context(), from, from.AddDate(0, 1, 0), h.now())
+	rows, err := h.store.Summary(c.Request.Context(), principalOf(c).County(), from, from.AddDate(0, 1, 0), h.now())
 	if err != nil {
 		fail(c, err)
 		return

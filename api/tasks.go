@@ -16,14 +16,22 @@ import (
 // county roles).
 func (h *caseHandler) listTasks(c *gin.Context) {
 	p := principalOf(c)
+	program := mzflow.Program(c.Query("program"))
+	// A task names its applicant: the roles that read no case list none.
+	if !may(c, mzflow.ActRead, program) {
+		return
+	}
+	if ps := p.Role.Programs(); program == "" && len(ps) == 1 {
+		program = ps[0]
+	}
 	page, size := pageOf(c)
 	status := c.DefaultQuery("status", store.TaskOpen)
 	if status != store.TaskOpen && status != store.TaskDone {
 		fail(c, mzflow.Errorf(mzflow.CodeInvalid, "status 应为 open 或 done"))
 		return
 	}
-	f := store.TaskFilter{Status: status, Program: mzflow.Program(c.Query("program")), Step: mzflow.Step(c.Query("step")),
-		Overdue: c.Query("overdue") == "true", Now: h.now(), Page: page, PageSize: size}
+	f := store.TaskFilter{Status: status, Program: program, Step: mzflow.Step(c.Query("step")),
+		County: p.County(), Overdue: c.Query("overdue") == "true", Now: h.now(), Page: page, PageSize: size}
 	switch c.DefaultQuery("scope", "mine") {
 	case "mine":
 		f.Role, f.OrgCode = p.Role, p.Org.Code

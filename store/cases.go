@@ -250,6 +250,7 @@ type CaseFilter struct {
 	Status         mzflow.CaseStatus
 	Step           mzflow.Step
 	TownshipCode   string // "" = all
+	County         string // "" = all; else only townships of this county (its code is their prefix)
 	Name           string // applicant name prefix (LIKE 'x%', escape % and _)
 	IDHash         string // exact keyed hash of an ID number
 	Overdue        bool   // only open cases with due_at < Now
@@ -265,6 +266,7 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, int64, err
 		if f.TownshipCode != "" {
 			db = db.Where("township_code = ?", f.TownshipCode)
 		}
+		db = inCounty(db, f.County)
 		if f.Program != "" {
 			db = db.Where("program = ?", f.Program)
 		}

@@ -13,6 +13,7 @@ import (
 type OverdueFilter struct {
 	SubjectKind  string // SubjectCase, …; "" = every kind
 	TownshipCode string
+	County       string // "" = every county; else only its townships
 	Program      mzflow.Program
 	MinLevel     int // escalation_level ≥ MinLevel
 	Now          time.Time
@@ -36,7 +37,7 @@ func (s *Store) OverdueTasks(ctx context.Context, f OverdueFilter) ([]Task, erro
 	if f.TownshipCode != "" {
 		q = q.Where("township_code = ?", f.TownshipCode)
 	}
-	q = q.Where("due_at < ?", nowOr(f.Now))
+	q = inCounty(q, f.County).Where("due_at < ?", nowOr(f.Now))
 	if f.Program != "" {
 		q = q.Where("program = ?", f.Program)
 	}
@@ -67,12 +68,12 @@ type TownshipSummary struct {
 // Summary: one row per township-level org (orgs.level = 'township'), ordered by code, zero rows included.
 // It takes four queries whatever the number of townships: the townships, then grouped
 // counts of received cases, decided cases and open tasks, each on the township index.
-func (s *Store) Summary(ctx context.Context, from, to, now time.Time) ([]TownshipSummary, error) {
+func (s *Store) Summary(ctx context.Context, county string, from, to, now time.Time) ([]TownshipSummary, error) {
 	from, to, now = from.UTC(), to.UTC(), nowOr(now)
 	db := s.db.WithContext(ctx)
 
 	var towns []Org
-	if err := db.Where("level = ?", mzflow.LevelTownship).Order("code").Find(&towns).Error; err != nil {
+	if err := db.Where("level = ? AND code LIKE ?", mzflow.LevelTownship, county+"%").Order("code").Find(&towns).Error; err != nil {
 		return nil, translate(err, "单位")
 	}
 	out := make([]TownshipSummary, len(towns))

@@ -104,7 +104,7 @@ func TestSummary(t *testing.T) {
 			mustApply(t, st, p)
 		}
 
-		got, err := st.Summary(t.Context(), from, to, now)
+		got, err := st.Summary(t.Context(), "", from, to, now)
 		if err != nil {
 			t.Fatalf("Summary: %v", err)
 		}
@@ -132,7 +132,7 @@ func TestSummary(t *testing.T) {
 			if st.Dialect() == "mysql" {
 				empty = storetest.MySQL(t)
 			}
-			rows, err := empty.Summary(t.Context(), from, to, now)
+			rows, err := empty.Summary(t.Context(), "", from, to, now)
 			if err != nil {
 				t.Fatalf("Summary: %v", err)
 			}

@@ -175,8 +175,8 @@ func runCaseEndToEnd(t *testing.T, e *e2e, s *devStack) {
 	}
 
 	// Another township sees nothing of it.
-	if code, _ := e.get("clerk_hs", a.ID); code != 403 {
-		t.Errorf("clerk_hs reads a 云岭镇 case = %d, want 403", code)
+	if code, _ := e.get("clerk_hs", a.ID); code != 404 {
+		t.Errorf("clerk_hs reads a 云岭镇 case = %d, want 404 (not there for them)", code)
 	}
 	var list struct{ Total int }
 	call(t, "GET", e.base+"/api/v1/cases?q=张三", e.as("clerk_hs"), nil, &list)

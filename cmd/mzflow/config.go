@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -23,12 +26,15 @@ type common struct {
 	logLevel  string
 	logFormat string
 	secretKey string
+	// metricsToken guards the API's /metrics (a bearer token for Prometheus).
+	metricsToken string
 }
 
 func (c *common) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.rulesFile, "rules", "", "YAML rules file overriding the national defaults (docs/api.md)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.metricsToken, "metrics-token", "", "bearer token Prometheus sends to the API's /metrics; empty: not served there (mzflow dev keeps one in the data folder); prefer MZFLOW_METRICS_TOKEN")
 	fs.StringVar(&c.secretKey, "secret-key", "", "master key (base64 or hex, ≥32 bytes) sealing ID numbers and Temporal payloads; prefer MZFLOW_SECRET_KEY")
 }
 
@@ -39,6 +45,22 @@ func (c *common) keys(keyFile string) (*privacy.Keys, error) {
 		return nil, errors.New("MZFLOW_SECRET_KEY is required")
 	}
 	return privacy.LoadKeys(c.secretKey, keyFile)
+}
+
+// devMetricsToken is the token in file, made (random, mode 0600) when missing: mzflow dev
+// serves /metrics to whoever can read its data folder.
+func devMetricsToken(file string) (string, error) {
+	if b, err := os.ReadFile(file); err == nil {
+		if tok := strings.TrimSpace(string(b)); tok != "" {
+			return tok, nil
+		}
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	tok := hex.EncodeToString(b)
+	return tok, os.WriteFile(file, []byte(tok+"\n"), 0o600)
 }
 
 // countyCode is the division code of the county the database serves.

@@ -120,6 +120,11 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 			log.Warn("stop Temporal", "err", err)
 		}
 	}()
+	if cfg.metricsToken == "" {
+		if cfg.metricsToken, err = devMetricsToken(filepath.Join(cfg.data, "metrics.token")); err != nil {
+			return fmt.Errorf("metrics token: %w", err)
+		}
+	}
 	keys, err := cfg.keys(filepath.Join(cfg.data, "secret.key"))
 	if err != nil {
 		return err
@@ -154,7 +159,8 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
 			Workflows: tc, Keys: keys,
-			Tell: &api.BatchTeller{Service: tc.WorkflowService(), Payloads: keys.DataConverter(), Namespace: "default"}, County: county, Log: log, Web: web.Handler(), Metrics: reg}),
+			Tell: &api.BatchTeller{Service: tc.WorkflowService(), Payloads: keys.DataConverter(), Namespace: "default"}, County: county, Log: log, Web: web.Handler(), Metrics: reg,
+			MetricsToken: cfg.metricsToken}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)

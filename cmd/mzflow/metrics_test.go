@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -34,6 +35,15 @@ func TestSDKMetrics(t *testing.T) {
 	cfg := &devConfig{data: data}
 	cfg.secretKey = secret
 	s := startDevWith(t, cfg)
+	// mzflow dev made its Prometheus token in the data folder; without it /metrics is 401.
+	tok, err := os.ReadFile(filepath.Join(data, "metrics.token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(string(tok))
+	if code, _, _ := request(context.Background(), http.DefaultClient, "GET", s.url+"/metrics", "", "", nil, nil); code != 401 {
+		t.Errorf("GET /metrics without the token = %d, want 401", code)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -80,7 +90,7 @@ func TestSDKMetrics(t *testing.T) {
 		}
 		// The SDK's scope reports every second.
 		time.Sleep(1500 * time.Millisecond)
-		devBody, workerBody = scrape(t, s.url+"/metrics"), scrape(t, metricsURL+"/metrics")
+		devBody, workerBody = scrape(t, s.url+"/metrics", token), scrape(t, metricsURL+"/metrics", "")
 		if strings.Contains(devBody, sdkWorkflowMetric) && strings.Contains(workerBody, sdkWorkflowMetric) {
 			break
 		}
@@ -96,8 +106,8 @@ func TestSDKMetrics(t *testing.T) {
 		}
 	}
 	// dev's one endpoint carries the API's series beside the SDK's.
-	scrape(t, s.url+"/healthz")
-	devBody = scrape(t, s.url+"/metrics")
+	scrape(t, s.url+"/healthz", "")
+	devBody = scrape(t, s.url+"/metrics", token)
 	for _, want := range []string{"temporal_request_total", "temporal_long_request_total", "mzflow_http_request_duration_seconds", "go_goroutines"} {
 		if !strings.Contains(devBody, want) {
 			t.Errorf("mzflow dev's /metrics lacks %s", want)
@@ -111,15 +121,15 @@ func TestSDKMetrics(t *testing.T) {
 		}
 	}
 	t.Logf("temporal SDK series of mzflow worker: %v", slices.Sorted(maps.Keys(names)))
-	if body := scrape(t, metricsURL+"/healthz"); !strings.Contains(body, `"ok"`) {
+	if body := scrape(t, metricsURL+"/healthz", ""); !strings.Contains(body, `"ok"`) {
 		t.Errorf("worker /healthz = %q", body)
 	}
 }
 
 // scrape GETs url and returns the body, failing the test unless it answers 200.
-func scrape(t *testing.T, url string) string {
+func scrape(t *testing.T, url, token string) string {
 	t.Helper()
-	code, body, err := request(context.Background(), http.DefaultClient, "GET", url, "", "", nil, nil)
+	code, body, err := request(context.Background(), http.DefaultClient, "GET", url, token, "", nil, nil)
 	if err != nil || code != http.StatusOK {
 		t.Fatalf("GET %s = %d %v", url, code, err)
 	}

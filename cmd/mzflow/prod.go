@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -130,12 +131,15 @@ func (c *prodConfig) connect(ctx context.Context) (_ *conn, err error) {
 
 func apiCmd() *cobra.Command {
 	cfg := &prodConfig{}
-	var addr string
+	var addr, tlsCert, tlsKey string
 	cmd := &cobra.Command{
 		Use:   "api",
 		Short: "serve the HTTP API and web page against Temporal and MySQL",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if (tlsCert == "") != (tlsKey == "") {
+				return errors.New("--tls-cert and --tls-key go together")
+			}
 			cn, err := cfg.connect(ctx)
 			if err != nil {
 				return err
@@ -151,10 +155,18 @@ func apiCmd() *cobra.Command {
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
 				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
 					Workflows: cn.tc, Keys: cn.keys, County: county,
-					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics})}
+					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics,
+					MetricsToken: cfg.metricsToken})}
 			errc := make(chan error, 1)
-			go func() { errc <- srv.ListenAndServe() }()
-			log.Info("api serving", "addr", addr)
+			if tlsCert != "" {
+				// Served over TLS itself (等保 level three: personal data encrypted in transit);
+				// behind a proxy that terminates TLS, leave both flags empty.
+				srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+				go func() { errc <- srv.ListenAndServeTLS(tlsCert, tlsKey) }()
+			} else {
+				go func() { errc <- srv.ListenAndServe() }()
+			}
+			log.Info("api serving", "addr", addr, "tls", tlsCert != "")
 			select {
 			case <-ctx.Done():
 			case err := <-errc:
@@ -166,6 +178,8 @@ func apiCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", ":8080", "HTTP listen address")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS on --addr with it")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
 	cfg.flags(cmd)
 	return cmd
 }
