@@ -71,6 +71,10 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 		}
 		e.SubjectKind, e.SubjectID = SubjectCase, e.CaseID
 		e.At = e.At.UTC()
+		var err error
+		if e.Data, err = s.sealData(e.Data); err != nil {
+			return false, err
+		}
 		events[i] = e
 		lastSeq = max(lastSeq, e.Seq)
 	}
@@ -240,8 +244,17 @@ func (s *Store) CaseTasks(ctx context.Context, caseID string) ([]Task, error) {
 // CaseTimeline lists the timeline events of a case, ordered by seq.
 func (s *Store) CaseTimeline(ctx context.Context, caseID string) ([]TimelineEvent, error) {
 	es := []TimelineEvent{}
-	err := s.db.WithContext(ctx).Where("subject_kind = ? AND subject_id = ?", SubjectCase, caseID).Order("seq").Find(&es).Error
-	return es, translate(err, "时间线")
+	if err := s.db.WithContext(ctx).Where("subject_kind = ? AND subject_id = ?", SubjectCase, caseID).Order("seq").Find(&es).Error; err != nil {
+		return nil, translate(err, "时间线")
+	}
+	for i := range es {
+		d, err := s.openData(es[i].Data)
+		if err != nil {
+			return nil, err
+		}
+		es[i].Data = d
+	}
+	return es, nil
 }
 
 // CaseFilter selects cases for ListCases. Zero fields select everything.

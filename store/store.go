@@ -33,6 +33,7 @@ var migrations embed.FS
 type Store struct {
 	db      *gorm.DB
 	dialect string // "sqlite" or "mysql"
+	sealer  Sealer // seals timeline data (SealWith); nil writes it plain
 }
 
 // Open connects to a database named by dsn: "sqlite:PATH" for an embedded SQLite file or

@@ -41,7 +41,7 @@ func TestConflictingDecisionBurst(t *testing.T) {
 			s := startDevWith(t, cfg)
 			e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
 			addSecondClerk(t, e)
-			st, wc := openReadModel(t, dsn), testClient(t, s.temporal, cfg.data)
+			st, wc := openReadModel(t, dsn, cfg.data), testClient(t, s.temporal, cfg.data)
 
 			for trial := range burstTrials {
 				id := fileCase(t, e, "突发"+fmt.Sprint(trial), faultIDNumber(300+trial))
@@ -166,14 +166,20 @@ func fileCase(t *testing.T, e *e2e, name, idNumber string) string {
 	return v.ID
 }
 
-// openReadModel opens the running product's read model beside it.
-func openReadModel(t *testing.T, dsn string) *store.Store {
+// openReadModel opens the running product's read model beside it, with the data folder's
+// key for the sealed timeline data.
+func openReadModel(t *testing.T, dsn, data string) *store.Store {
 	t.Helper()
 	st, err := store.Open(dsn)
 	if err != nil {
 		t.Fatalf("open read model: %v", err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	keys, err := privacy.LoadKeys("", filepath.Join(data, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SealWith(keys)
 	return st
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mzflow/mzflow/devserver"
+	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/store"
 )
 
@@ -543,6 +544,11 @@ func checkReadModel(t *testing.T, data, caseID string, events, tasks int) {
 		t.Fatalf("open read model: %v", err)
 	}
 	defer st.Close()
+	keys, err := privacy.LoadKeys("", filepath.Join(data, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SealWith(keys) // the timeline's data is sealed with the data folder's key
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	tl, err := st.CaseTimeline(ctx, caseID)

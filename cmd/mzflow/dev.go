@@ -129,6 +129,7 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	if err != nil {
 		return err
 	}
+	st.SealWith(keys)
 	county, err := countyCode(ctx, st)
 	if err != nil {
 		return err

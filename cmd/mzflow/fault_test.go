@@ -177,6 +177,7 @@ func TestFaultsUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.SealWith(keys)
 	tc, err := client.Dial(client.Options{HostPort: temporalAddr, Namespace: "default", DataConverter: keys.DataConverter()})
 	if err != nil {
 		t.Fatalf("dial Temporal: %v", err)

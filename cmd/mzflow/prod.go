@@ -119,6 +119,7 @@ func (c *prodConfig) connect(ctx context.Context) (_ *conn, err error) {
 	if cn.keys, err = c.keys(c.keyFile); err != nil {
 		return cn, err
 	}
+	cn.st.SealWith(cn.keys)
 	var mh client.MetricsHandler
 	mh, cn.sdkMetrics = sdkMetrics(cn.metrics, cn.log)
 	// Every payload (inputs, results, update arguments) is encrypted before it leaves the

@@ -20,7 +20,7 @@ func TestReprojectCommand(t *testing.T) {
 	cfg := &devConfig{data: filepath.Join(dir, "data")}
 	s := startDevWith(t, cfg)
 	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
-	st := openReadModel(t, "sqlite:"+filepath.Join(cfg.data, "mzflow.db"))
+	st := openReadModel(t, "sqlite:"+filepath.Join(cfg.data, "mzflow.db"), cfg.data)
 
 	var ids []string
 	for i, ahead := range []bool{false, true} {

@@ -133,3 +133,46 @@ func TestDataFolderIsPrivate(t *testing.T) {
 		t.Errorf("%d files in the data folder, want the databases and the key", files)
 	}
 }
+
+// What the investigation found about a family (income, members, the investigators) is
+// sealed in the read model like the ID number: the database files hold none of it in
+// plain text, and the case's timeline still shows it to those who may read the case.
+func TestHouseholdDataSealed(t *testing.T) {
+	cfg := e2eConfig(t)
+	s := startDevWith(t, cfg)
+	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
+	var a caseView
+	file := map[string]any{"program": "dibao", "township_code": "349901100",
+		"applicant": map[string]any{"name": "封存测试", "id_number": "110105199001010053"}}
+	if code := call(t, "POST", e.base+"/api/v1/cases", e.as("clerk_yl"), file, &a); code != 201 {
+		t.Fatalf("file = %d %+v", code, a.Error)
+	}
+	a = e.decide("clerk_yl", a.open("intake"), map[string]any{"outcome": "complete"}, 200, "")
+	inv := map[string]any{"household_income_monthly": 1357.9, "members": 3, "investigators": []string{"调查员甲", "调查员乙"}}
+	a = e.decide("clerk_yl", a.open("investigation"), map[string]any{"outcome": "complete", "data": inv}, 200, "")
+
+	shown := false
+	for _, ev := range a.Timeline {
+		d, _ := ev.Data["data"].(map[string]any)
+		shown = shown || d["household_income_monthly"] == 1357.9
+	}
+	if !shown {
+		t.Errorf("the timeline does not show the investigation's data: %+v", a.Timeline)
+	}
+	var raw []byte
+	for _, f := range []string{"mzflow.db", "mzflow.db-wal"} {
+		b, err := os.ReadFile(filepath.Join(cfg.data, f))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		raw = append(raw, b...)
+	}
+	if !strings.Contains(string(raw), "封存测试") {
+		t.Fatal("the database files do not hold the applicant's name: the check below would prove nothing")
+	}
+	for _, plain := range []string{"1357.9", "调查员甲", "household_income_monthly"} {
+		if strings.Contains(string(raw), plain) {
+			t.Errorf("the read model's files hold %q in plain text", plain)
+		}
+	}
+}
