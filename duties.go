@@ -18,6 +18,11 @@ const (
 	ActExtend    Action = "extend"    // the county extends the overall limit once
 	ActReveal    Action = "reveal"    // the full ID number, for the county's information check
 	ActReassign  Action = "reassign"  // a task to another holder of its role
+	// ActPersonal reads a case's personal fields in full: the applicant's phone and
+	// address and what the steps recorded about the family (income, members, visitors).
+	// A role that reads cases without it (the supervisor, chasing deadlines) sees the
+	// name, the masked ID number, the steps and the deadlines.
+	ActPersonal Action = "personal"
 )
 
 // duties is the one table of who may do what. The system administrator manages users,
@@ -31,10 +36,11 @@ var duties = map[Action][]Role{
 	ActExtend:    {RoleCountyReviewer, RoleCountyApprover},
 	ActReveal:    {RoleCountyReviewer, RoleCountyApprover, RoleVeteranOfficer},
 	ActReassign:  {RoleTownshipHead, RoleSupervisor},
+	ActPersonal:  {RoleTownshipClerk, RoleTownshipHead, RoleCountyReviewer, RoleCountyApprover, RoleVeteranOfficer},
 }
 
 // Actions lists every action in a fixed order.
-var Actions = []Action{ActFile, ActRead, ActWithdraw, ActMaterials, ActObject, ActExtend, ActReveal, ActReassign}
+var Actions = []Action{ActFile, ActRead, ActPersonal, ActWithdraw, ActMaterials, ActObject, ActExtend, ActReveal, ActReassign}
 
 // rolePrograms binds a role to the programs it works on; a role not listed works on all.
 // The veterans-affairs officer handles veteran cases, not the civil-affairs bureau's

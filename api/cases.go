@@ -264,7 +264,7 @@ func may(c *gin.Context, a mzflow.Action, p mzflow.Program) bool {
 var actionNames = map[mzflow.Action]string{
 	mzflow.ActFile: "受理申请", mzflow.ActRead: "查看该申请", mzflow.ActWithdraw: "撤回申请",
 	mzflow.ActMaterials: "登记补正材料", mzflow.ActObject: "登记异议", mzflow.ActExtend: "延长办理期限",
-	mzflow.ActReveal: "查看完整身份证号码", mzflow.ActReassign: "改派任务",
+	mzflow.ActReveal: "查看完整身份证号码", mzflow.ActReassign: "改派任务", mzflow.ActPersonal: "查看申请人个人信息",
 }
 
 // updateActions is the duty each case update is.
@@ -292,12 +292,19 @@ func (h *caseHandler) respondCase(c *gin.Context, status int, id string) {
 		return
 	}
 	names := orgNames{}
+	personal := principalOf(c).Role.May(mzflow.ActPersonal, cs.Program)
 	v := CaseView{CaseSummary: h.summary(ctx, names, cs), Tasks: h.taskViews(ctx, names, tasks),
 		Timeline: make([]EventView, 0, len(events))}
+	if !personal {
+		v.Applicant = withoutPersonal(v.Applicant)
+	}
 	for _, e := range events {
-		var data any
+		var data map[string]any
 		if e.Data != "" {
 			_ = json.Unmarshal([]byte(e.Data), &data)
+		}
+		if !personal {
+			delete(data, "data") // a decision's step data: the family's income, members, visitors
 		}
 		v.Timeline = append(v.Timeline, EventView{Seq: e.Seq, Type: e.Type, Step: e.Step, StepName: workflows.StepName(cs.Program, e.Step),
 			Actor: ActorView{ID: e.ActorID, Name: e.ActorName, Role: e.ActorRole}, At: e.At, Comment: e.Comment, Data: data})
@@ -318,6 +325,17 @@ func (h *caseHandler) orgName(ctx context.Context, names orgNames, code string) 
 		names[code] = name
 	}
 	return name
+}
+
+// withoutPersonal is the applicant as a role without the personal duty sees it.
+func withoutPersonal(a ApplicantView) ApplicantView {
+	if r := []rune(a.Phone); len(r) > 7 {
+		a.Phone = string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+	} else if a.Phone != "" {
+		a.Phone = "****"
+	}
+	a.Address = ""
+	return a
 }
 
 func (h *caseHandler) summary(ctx context.Context, names orgNames, cs *store.Case) CaseSummary {
@@ -401,7 +419,11 @@ func (h *caseHandler) list(c *gin.Context) {
 	items := make([]CaseSummary, 0, len(cases))
 	names := orgNames{}
 	for i := range cases {
-		items = append(items, h.summary(c.Request.Context(), names, &cases[i]))
+		s := h.summary(c.Request.Context(), names, &cases[i])
+		if !p.Role.May(mzflow.ActPersonal, cases[i].Program) {
+			s.Applicant = withoutPersonal(s.Applicant)
+		}
+		items = append(items, s)
 	}
 	c.JSON(http.StatusOK, Page[CaseSummary]{Items: items, Total: total, Page: page, PageSize: size})
 }

@@ -136,14 +136,16 @@ func TestDataFolderIsPrivate(t *testing.T) {
 
 // What the investigation found about a family (income, members, the investigators) is
 // sealed in the read model like the ID number: the database files hold none of it in
-// plain text, and the case's timeline still shows it to those who may read the case.
+// plain text, and the case's timeline still shows it to the roles with the personal
+// duty. The supervisor, who reads cases to chase deadlines, sees neither it nor the
+// applicant's address, and the phone masked.
 func TestHouseholdDataSealed(t *testing.T) {
 	cfg := e2eConfig(t)
 	s := startDevWith(t, cfg)
 	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
 	var a caseView
 	file := map[string]any{"program": "dibao", "township_code": "349901100",
-		"applicant": map[string]any{"name": "封存测试", "id_number": "110105199001010053"}}
+		"applicant": map[string]any{"name": "封存测试", "id_number": "110105199001010053", "phone": "13812345678", "address": "云岭镇幸福村3组"}}
 	if code := call(t, "POST", e.base+"/api/v1/cases", e.as("clerk_yl"), file, &a); code != 201 {
 		t.Fatalf("file = %d %+v", code, a.Error)
 	}
@@ -159,6 +161,31 @@ func TestHouseholdDataSealed(t *testing.T) {
 	if !shown {
 		t.Errorf("the timeline does not show the investigation's data: %+v", a.Timeline)
 	}
+	var sv struct {
+		Applicant struct{ Phone, Address string } `json:"applicant"`
+		Timeline  []struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		} `json:"timeline"`
+	}
+	if code := call(t, "GET", e.base+"/api/v1/cases/"+a.ID, e.as("supervisor"), nil, &sv); code != 200 {
+		t.Fatalf("supervisor reads the case = %d", code)
+	}
+	if sv.Applicant.Phone != "138****5678" || sv.Applicant.Address != "" {
+		t.Errorf("supervisor sees phone %q, address %q; want 138****5678 and none", sv.Applicant.Phone, sv.Applicant.Address)
+	}
+	for _, ev := range sv.Timeline {
+		if _, ok := ev.Data["data"]; ok {
+			t.Errorf("supervisor sees a %s event's step data: %v", ev.Type, ev.Data)
+		}
+	}
+	var rv struct {
+		Applicant struct{ Phone, Address string } `json:"applicant"`
+	}
+	if call(t, "GET", e.base+"/api/v1/cases/"+a.ID, e.as("reviewer"), nil, &rv); rv.Applicant.Phone != "13812345678" || rv.Applicant.Address == "" {
+		t.Errorf("reviewer sees phone %q, address %q; want both in full", rv.Applicant.Phone, rv.Applicant.Address)
+	}
+
 	var raw []byte
 	for _, f := range []string{"mzflow.db", "mzflow.db-wal"} {
 		b, err := os.ReadFile(filepath.Join(cfg.data, f))
