@@ -24,10 +24,15 @@ const (
 	CodeNotInPublicity     Code = "not_in_publicity"      // 409
 	CodeCommentRequired    Code = "comment_required"      // 422
 	CodeRuleViolation      Code = "rule_violation"        // 422
-	CodeTooManyAttempts    Code = "too_many_attempts"     // 429
-	CodeCaseBusy           Code = "case_busy"             // 429: too many requests on one case at once; retry after a moment
-	CodeUnavailable        Code = "unavailable"           // 503: Temporal or the database is down
-	CodeInternal           Code = "internal"              // 500
+	CodeWeakPassword       Code = "weak_password"         // 422: the password policy refuses a new password
+	// A restricted session (after sign-in) may only change the password or enrol the
+	// second factor: every other route answers 403 with one of these.
+	CodePasswordChangeRequired Code = "password_change_required" // 403
+	CodeEnrollmentRequired     Code = "enrollment_required"      // 403
+	CodeTooManyAttempts        Code = "too_many_attempts"        // 429
+	CodeCaseBusy               Code = "case_busy"                // 429: too many requests on one case at once; retry after a moment
+	CodeUnavailable            Code = "unavailable"              // 503: Temporal or the database is down
+	CodeInternal               Code = "internal"                 // 500
 )
 
 // Error is the one error type the project returns to people. Message is for staff and in

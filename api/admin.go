@@ -23,12 +23,20 @@ type AdminStore interface {
 	CreateOrg(ctx context.Context, o *store.Org) error
 	Users(ctx context.Context) ([]store.User, error)
 	CreateUser(ctx context.Context, u *store.User) error
-	SetPassword(ctx context.Context, userID int64, hash string, keepSession int64, now time.Time) error
+	UserByID(ctx context.Context, id int64) (*store.User, error)
+	PasswordHashes(ctx context.Context, userID int64, n int) ([]string, error)
+	SetPassword(ctx context.Context, userID int64, hash string, initial bool, keepSession int64, keep int, now time.Time) error
+	SetSessionScope(ctx context.Context, id int64, scope string) error
+	SetRole(ctx context.Context, userID int64, role mzflow.Role, now time.Time) error
+	ResetTOTP(ctx context.Context, userID int64, now time.Time) error
+	ClearLoginFailures(ctx context.Context, keys ...string) error
+	ClearLoginFailuresLike(ctx context.Context, prefix string) error
 }
 
 type adminHandler struct {
-	store AdminStore
-	now   func() time.Time
+	store  AdminStore
+	policy SignInPolicy
+	now    func() time.Time
 }
 
 var (
@@ -104,7 +112,7 @@ type userRequest struct {
 	Name     text   `json:"name" binding:"required,min=2,max=30" label:"姓名"`
 	Role     string `json:"role" binding:"chosen,role" label:"角色"`
 	OrgCode  text   `json:"org_code" binding:"chosen" label:"所属单位"`
-	Password string `json:"password" binding:"required,min=8,maxbytes=72" label:"初始密码"`
+	Password string `json:"password" binding:"required,maxbytes=72" label:"初始密码"`
 }
 
 // listUsers answers GET /admin/users.
@@ -129,6 +137,14 @@ func (h *adminHandler) createUser(c *gin.Context) {
 		return
 	}
 	role := mzflow.Role(req.Role)
+	if isThreeAdmin(role) {
+		fail(c, forbidThreeAdmins())
+		return
+	}
+	if err := checkPassword("password", req.Password, string(req.Username), nil); err != nil {
+		fail(c, err)
+		return
+	}
 	details := map[string]any{}
 	org, err := h.store.OrgByCode(c.Request.Context(), string(req.OrgCode))
 	switch {
@@ -151,8 +167,10 @@ func (h *adminHandler) createUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	// An administrator's password is an initial one: the user changes it at first sign-in.
+	now := h.now().UTC()
 	u := &store.User{Username: string(req.Username), Name: string(req.Name), PasswordHash: hash, Role: role, OrgID: org.ID,
-		Org: *org, Active: true, CreatedAt: h.now().UTC()}
+		Org: *org, Active: true, CreatedAt: now, PasswordChangedAt: &now, MustChangePassword: true}
 	if err := h.store.CreateUser(c.Request.Context(), u); err != nil {
 		if mzflow.ErrorCode(err) == mzflow.CodeConflict {
 			err = &mzflow.Error{Code: mzflow.CodeConflict, Message: "用户名 " + string(req.Username) + " 已被使用",
@@ -166,11 +184,12 @@ func (h *adminHandler) createUser(c *gin.Context) {
 
 type passwordRequest struct {
 	OldPassword string `json:"old_password" binding:"required" label:"原密码"`
-	NewPassword string `json:"new_password" binding:"required,min=8,maxbytes=72,nefield=OldPassword" label:"新密码"`
+	NewPassword string `json:"new_password" binding:"required,maxbytes=72,nefield=OldPassword" label:"新密码"`
 }
 
-// changePassword answers POST /me/password for every signed-in user; the user's other
-// sessions end.
+// changePassword answers POST /me/password for every signed-in user, under the password
+// policy; the user's other sessions end. A session restricted to the password change
+// moves on to what the user must do next (enrol the second factor, or nothing).
 func (h *adminHandler) changePassword(c *gin.Context) {
 	var req passwordRequest
 	if !bind(c, &req) {
@@ -181,14 +200,33 @@ func (h *adminHandler) changePassword(c *gin.Context) {
 		fail(c, invalidFields(map[string]any{"old_password": "原密码不正确"}))
 		return
 	}
+	ctx := c.Request.Context()
+	recent, err := h.store.PasswordHashes(ctx, p.ID, passwordHistory)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := checkPassword("new_password", req.NewPassword, p.Username, recent); err != nil {
+		fail(c, err)
+		return
+	}
 	hash, err := HashPassword(req.NewPassword)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if err := h.store.SetPassword(c.Request.Context(), p.ID, hash, p.sessionID, h.now()); err != nil {
+	now := h.now()
+	if err := h.store.SetPassword(ctx, p.ID, hash, false, p.sessionID, passwordHistory, now); err != nil {
 		fail(c, err)
 		return
+	}
+	if p.scope == store.ScopePassword {
+		u := *p.User
+		u.MustChangePassword, u.PasswordChangedAt = false, &now
+		if err := h.store.SetSessionScope(ctx, p.sessionID, h.policy.scopeFor(&u, now)); err != nil {
+			fail(c, err)
+			return
+		}
 	}
 	c.Status(http.StatusNoContent)
 }

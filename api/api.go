@@ -61,6 +61,8 @@ type Deps struct {
 	// token. Empty: /metrics is not served here (the worker's --metrics-addr listener,
 	// on an internal network, still is).
 	MetricsToken string
+	// SignIn is the sign-in configuration; the zero value is production's.
+	SignIn SignInPolicy
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -78,6 +80,12 @@ func New(d Deps) http.Handler {
 	}
 	m := newMetrics(d.Metrics, d.Store, d.Now)
 	r := gin.New()
+	// The lock-out counts per client address: believe X-Forwarded-For only from the
+	// configured proxies (gin trusts every address unless told otherwise).
+	if err := r.SetTrustedProxies(d.SignIn.TrustedProxies); err != nil {
+		d.Log.Error("trusted proxies: none trusted", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(securityHeaders, withRequestID, m.observe, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
 		d.Log.Error("panic", "request_id", requestID(c), "panic", v)
 		fail(c, mzflow.Errorf(mzflow.CodeInternal, "内部错误"))
@@ -101,7 +109,7 @@ func New(d Deps) http.Handler {
 		c.JSON(http.StatusOK, StatusView{Status: "ready"})
 	})
 
-	auth := &authHandler{store: d.Store, now: d.Now}
+	auth := &authHandler{store: d.Store, keys: d.Keys, policy: d.SignIn, now: d.Now}
 	cal := &calendarHandler{cal: d.Calendar, store: d.Store, tell: d.Tell, log: d.Log, now: d.Now}
 	rh := &rulesHandler{rules: d.Rules}
 	ch := &caseHandler{metrics: m, store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, log: d.Log, now: d.Now, county: d.County}
@@ -110,9 +118,12 @@ func New(d Deps) http.Handler {
 	v1 := r.Group("/api/v1")
 	v1.GET("/openapi.json", serveOpenAPI)
 	v1.POST("/auth/login", auth.login)
+	v1.POST("/auth/totp", auth.secondFactor)
 	in := v1.Group("", auth.authenticate)
 	in.POST("/auth/logout", auth.logout)
 	in.GET("/me", auth.me)
+	in.POST("/me/totp/enroll", auth.enroll)
+	in.POST("/me/totp/confirm", auth.confirm)
 	in.GET("/calendar/due", cal.due)
 	in.GET("/programs", programs)
 
@@ -146,11 +157,19 @@ func New(d Deps) http.Handler {
 	admin.GET("/calendar/:year", cal.year)
 	admin.PUT("/calendar/:year", allow(mzflow.RoleAdmin), cal.setYear)
 	admin.GET("/rules", allow(mzflow.RoleAdmin, mzflow.RoleSupervisor), rh.list)
-	ah := &adminHandler{store: d.Store, now: d.Now}
+	ah := &adminHandler{store: d.Store, policy: d.SignIn, now: d.Now}
 	admin.GET("/orgs", ah.listOrgs)
 	admin.POST("/orgs", allow(mzflow.RoleAdmin), ah.createOrg)
-	admin.GET("/users", allow(mzflow.RoleAdmin), ah.listUsers)
+	// 三员: the system administrator creates users; the security administrator changes
+	// roles, unlocks accounts, resets second factors and reads the sign-in policy.
+	sec := allow(mzflow.RoleSecurityAdmin)
+	admin.GET("/users", allow(mzflow.RoleAdmin, mzflow.RoleSecurityAdmin), ah.listUsers)
 	admin.POST("/users", allow(mzflow.RoleAdmin), ah.createUser)
+	admin.POST("/users/:id/password", allow(mzflow.RoleAdmin, mzflow.RoleSecurityAdmin), ah.resetPassword)
+	admin.PUT("/users/:id/role", sec, ah.setRole)
+	admin.POST("/users/:id/unlock", sec, ah.unlock)
+	admin.DELETE("/users/:id/totp", sec, ah.resetSecondFactor)
+	admin.GET("/signin-policy", sec, ah.signInPolicy)
 	in.POST("/me/password", ah.changePassword)
 
 	r.NoRoute(func(c *gin.Context) {

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,19 +17,6 @@ import (
 	"github.com/mzflow/mzflow/store"
 )
 
-// Session limits of issue 3: 30 minutes idle, 12 hours at most; five failed logins for a
-// username within 15 minutes lock it for 15 minutes.
-const (
-	idleTimeout   = 30 * time.Minute
-	maxSession    = 12 * time.Hour
-	failureWindow = 15 * time.Minute
-	maxFailures   = 5
-	lockFor       = 15 * time.Minute
-	// touchEvery limits the writes the idle clock costs: last_seen_at moves at most once
-	// a minute per session.
-	touchEvery = time.Minute
-)
-
 // AuthStore is what authentication needs from the database.
 type AuthStore interface {
 	UserByUsername(ctx context.Context, username string) (*store.User, error)
@@ -39,9 +25,18 @@ type AuthStore interface {
 	SessionByTokenHash(ctx context.Context, hash string) (*store.Session, error)
 	TouchSession(ctx context.Context, id int64, at time.Time) error
 	RevokeSession(ctx context.Context, id int64, at time.Time) error
-	LoginThrottle(ctx context.Context, username string) (store.LoginThrottle, error)
-	RecordLoginFailure(ctx context.Context, username string, now time.Time, window time.Duration, max int, lock time.Duration) (store.LoginThrottle, error)
-	ClearLoginFailures(ctx context.Context, username string) error
+	SetSessionScope(ctx context.Context, id int64, scope string) error
+	LoginThrottle(ctx context.Context, key string) (store.LoginThrottle, error)
+	RecordLoginFailure(ctx context.Context, key string, now time.Time, window time.Duration, max int, lock time.Duration) (store.LoginThrottle, error)
+	ClearLoginFailures(ctx context.Context, keys ...string) error
+	CreateChallenge(ctx context.Context, c *store.LoginChallenge) error
+	ChallengeByTokenHash(ctx context.Context, hash string) (*store.LoginChallenge, error)
+	UseChallenge(ctx context.Context, id int64, now time.Time) (bool, error)
+	SetPendingTOTP(ctx context.Context, userID int64, sealed []byte) error
+	EnableTOTP(ctx context.Context, userID, step int64, codeHashes []string) error
+	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
+	UseRecoveryCode(ctx context.Context, userID int64, codeHash string, now time.Time) (bool, error)
+	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
 }
 
 // HashPassword hashes a password with bcrypt.
@@ -55,8 +50,10 @@ func HashPassword(pw string) (string, error) {
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
 
 type authHandler struct {
-	store AuthStore
-	now   func() time.Time
+	store  AuthStore
+	keys   Sealer
+	policy SignInPolicy
+	now    func() time.Time
 }
 
 type orgView struct {
@@ -96,6 +93,10 @@ type loginRequest struct {
 	Password string `json:"password" binding:"required,maxbytes=72" label:"密码"`
 }
 
+// login answers POST /auth/login. The account from this address and the address itself
+// may be locked (429); a wrong password counts against both. A right password gives a
+// challenge for the second factor when the user has one, else a session (restricted when
+// the password must change or the second factor be enrolled first).
 func (h *authHandler) login(c *gin.Context) {
 	var req loginRequest
 	if !bind(c, &req) {
@@ -103,13 +104,8 @@ func (h *authHandler) login(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now, username := h.now(), string(req.Username)
-	th, err := h.store.LoginThrottle(ctx, username)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if locked(th, now) {
-		h.tooMany(c, th, now)
+	keys := throttleKeysFor(username, c.ClientIP())
+	if !h.notLocked(c, now, keys.address, keys.account) {
 		return
 	}
 	u, err := h.store.UserByUsername(ctx, username)
@@ -122,45 +118,51 @@ func (h *authHandler) login(c *gin.Context) {
 		hash = []byte(u.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || err != nil || !u.Active {
-		th, ferr := h.store.RecordLoginFailure(ctx, username, now, failureWindow, maxFailures, lockFor)
-		if ferr != nil {
-			fail(c, ferr)
-			return
-		}
-		msg := "用户名或密码错误"
-		if left := maxFailures - th.Failures; left > 0 && left <= 2 {
-			msg += "，再错 " + strconv.Itoa(left) + " 次将锁定 15 分钟"
-		}
-		fail(c, mzflow.Errorf(mzflow.CodeInvalidCredentials, "%s", msg))
+		h.failed(c, now, keys, 0, "用户名或密码错误")
 		return
 	}
-	if err := h.store.ClearLoginFailures(ctx, username); err != nil {
+	if err := h.store.ClearLoginFailures(ctx, keys.account); err != nil {
 		fail(c, err)
 		return
 	}
+	if u.TOTPEnabled {
+		if !h.notLocked(c, now, codeKey(u.ID)) {
+			return
+		}
+		token, hashed, err := newToken()
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		ch := &store.LoginChallenge{TokenHash: hashed, UserID: u.ID, ExpiresAt: now.Add(challengeFor).UTC()}
+		if err := h.store.CreateChallenge(ctx, ch); err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, LoginView{SecondFactorRequired: true, Challenge: token, ExpiresAt: ch.ExpiresAt})
+		return
+	}
+	h.startSession(c, u, now)
+}
+
+// startSession makes the session of a user who has proved who they are and answers
+// with its token.
+func (h *authHandler) startSession(c *gin.Context, u *store.User, now time.Time) {
 	token, hashed, err := newToken()
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	scope := h.policy.scopeFor(u, now)
 	sess := &store.Session{TokenHash: hashed, UserID: u.ID, CreatedAt: now.UTC(), LastSeenAt: now.UTC(),
-		ExpiresAt: now.Add(maxSession).UTC()}
-	if err := h.store.CreateSession(ctx, sess); err != nil {
+		ExpiresAt: now.Add(maxSession).UTC(), Scope: scope}
+	if err := h.store.CreateSession(c.Request.Context(), sess); err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, LoginView{Token: token, ExpiresAt: sess.ExpiresAt, User: viewUser(u)})
-}
-
-func locked(th store.LoginThrottle, now time.Time) bool {
-	return th.LockedUntil != nil && now.Before(*th.LockedUntil)
-}
-
-func (h *authHandler) tooMany(c *gin.Context, th store.LoginThrottle, now time.Time) {
-	wait := th.LockedUntil.Sub(now)
-	c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-	mins := int(wait.Minutes()) + 1
-	fail(c, mzflow.Errorf(mzflow.CodeTooManyAttempts, "登录失败次数过多，账号已锁定，请 %d 分钟后再试", mins))
+	v := viewUser(u)
+	c.JSON(http.StatusOK, LoginView{Token: token, ExpiresAt: sess.ExpiresAt, User: &v,
+		PasswordChangeRequired: scope == store.ScopePassword, EnrollmentRequired: scope == store.ScopeEnroll})
 }
 
 func (h *authHandler) logout(c *gin.Context) {
@@ -172,8 +174,21 @@ func (h *authHandler) logout(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// me answers GET /me: the user, and what a restricted session must do first.
 func (h *authHandler) me(c *gin.Context) {
-	c.JSON(http.StatusOK, viewUser(principalOf(c).User))
+	p := principalOf(c)
+	left := 0
+	if p.TOTPEnabled {
+		n, err := h.store.RecoveryCodesLeft(c.Request.Context(), p.ID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		left = n
+	}
+	c.JSON(http.StatusOK, MeView{userView: viewUser(p.User), TOTPEnabled: p.TOTPEnabled, RecoveryCodesLeft: left,
+		SecondFactorRequired:   needsSecondFactor(p.Role),
+		PasswordChangeRequired: p.scope == store.ScopePassword, EnrollmentRequired: p.scope == store.ScopeEnroll})
 }
 
 // newToken returns an opaque random token and the hash that is stored.
@@ -195,6 +210,7 @@ func hashToken(token string) string {
 type Principal struct {
 	*store.User
 	sessionID int64
+	scope     string
 }
 
 // CanSeeTownship reports whether the user may read or act on cases of a township: county
@@ -246,18 +262,26 @@ func (h *authHandler) authenticate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	now := h.now()
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > idleTimeout {
-		fail(c, mzflow.Errorf(mzflow.CodeUnauthorized, "登录已超时，请重新登录"))
-		return
-	}
 	u, err := h.store.UserByID(ctx, sess.UserID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	now := h.now()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > idleFor(u.Role) {
+		fail(c, mzflow.Errorf(mzflow.CodeUnauthorized, "登录已超时，请重新登录"))
+		return
+	}
 	if !u.Active {
 		fail(c, mzflow.Errorf(mzflow.CodeUnauthorized, "账号已停用"))
+		return
+	}
+	if !scopeAllows(sess.Scope, c.Request.Method+" "+c.FullPath()) {
+		if sess.Scope == store.ScopePassword {
+			fail(c, mzflow.Errorf(mzflow.CodePasswordChangeRequired, "请先修改密码（初始密码或密码已过期）"))
+		} else {
+			fail(c, mzflow.Errorf(mzflow.CodeEnrollmentRequired, "请先绑定两步验证（身份验证器应用）"))
+		}
 		return
 	}
 	if now.Sub(sess.LastSeenAt) > touchEvery {
@@ -266,7 +290,7 @@ func (h *authHandler) authenticate(c *gin.Context) {
 			return
 		}
 	}
-	p := &Principal{User: u, sessionID: sess.ID}
+	p := &Principal{User: u, sessionID: sess.ID, scope: sess.Scope}
 	// Township scope, for every authenticated route in this one place: a township_code
 	// in the query or path must be the caller's own township for township roles.
 	// Handlers that load a case by ID check it with Principal.CanSeeTownship.

@@ -66,7 +66,7 @@ func BenchmarkScale(b *testing.B) {
 			fmt.Fprintf(out, "scale: kept %s (%d cases) from an earlier run\n", sc.Name, size.cases)
 		}
 		newHandler := func(st *store.Store) http.Handler {
-			return api.New(api.Deps{Store: st, Calendar: calendar.New(), Rules: rules.Defaults, Keys: keys,
+			return api.New(api.Deps{Store: st, Calendar: calendar.New(), Rules: rules.Defaults, Keys: keys, SignIn: api.DevSignIn(),
 				Now: func() time.Time { return storetest.ScaleNow }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		}
 		h := newHandler(sc.Store)

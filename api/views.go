@@ -156,11 +156,27 @@ type UserRow struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// LoginView is what a sign-in answers.
+// LoginView is what a sign-in answers: a token and the user, or, when the user has a
+// second factor, a challenge for POST /auth/totp (expires_at is then the challenge's).
+// A restricted token says what must be done first.
 type LoginView struct {
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expires_at"`
-	User      userView  `json:"user"`
+	Token                  string    `json:"token,omitempty"`
+	ExpiresAt              time.Time `json:"expires_at"`
+	User                   *userView `json:"user,omitempty"`
+	SecondFactorRequired   bool      `json:"second_factor_required,omitempty"`
+	Challenge              string    `json:"challenge,omitempty"`
+	PasswordChangeRequired bool      `json:"password_change_required,omitempty"`
+	EnrollmentRequired     bool      `json:"enrollment_required,omitempty"`
+}
+
+// MeView is the signed-in user (GET /me) with the state of their sign-in.
+type MeView struct {
+	userView
+	TOTPEnabled            bool `json:"totp_enabled"`
+	RecoveryCodesLeft      int  `json:"recovery_codes_left"`
+	SecondFactorRequired   bool `json:"second_factor_required"`
+	PasswordChangeRequired bool `json:"password_change_required"`
+	EnrollmentRequired     bool `json:"enrollment_required"`
 }
 
 // DueView is a computed deadline.

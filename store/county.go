@@ -14,7 +14,7 @@ import (
 // does nothing when a county exists, so `mzflow migrate` may run it on every deploy.
 // County and administrator are created in one transaction.
 func (s *Store) InitCounty(ctx context.Context, code, name, adminHash string, now time.Time) (bool, error) {
-	created := false
+	created, utc := false, now.UTC()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Org{}).Where("level = ?", mzflow.LevelCounty).Count(&n).Error; err != nil || n > 0 {
@@ -25,7 +25,7 @@ func (s *Store) InitCounty(ctx context.Context, code, name, adminHash string, no
 			return err
 		}
 		admin := User{Username: "admin", Name: "系统管理员", PasswordHash: adminHash, Role: mzflow.RoleAdmin,
-			OrgID: county.ID, Active: true, CreatedAt: now.UTC()}
+			OrgID: county.ID, Active: true, CreatedAt: now.UTC(), PasswordChangedAt: &utc, MustChangePassword: true}
 		if err := tx.Omit("Org").Create(&admin).Error; err != nil {
 			return err
 		}
@@ -33,20 +33,4 @@ func (s *Store) InitCounty(ctx context.Context, code, name, adminHash string, no
 		return nil
 	})
 	return created, translate(err, "县级单位")
-}
-
-// SetPassword replaces a user's password hash and ends their other sessions, so a
-// changed password locks out whoever knew the old one.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, keepSession int64, now time.Time) error {
-	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&User{}).Where("id = ?", userID).Update("password_hash", hash)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return gorm.ErrRecordNotFound
-		}
-		return tx.Model(&Session{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", userID, keepSession).
-			Update("revoked_at", now.UTC()).Error
-	}), "用户")
 }

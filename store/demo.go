@@ -78,9 +78,13 @@ func (s *Store) SeedDemo(ctx context.Context, passwordHash string, now time.Time
 			}
 			ids[o.Code] = org.ID
 		}
+		changed := now.UTC()
 		for _, d := range DemoUsers {
+			// The demo password is an initial one: only mzflow dev lets demo users keep it
+			// (api.SignInPolicy.KeepDemoPasswords); mzflow api on this database makes
+			// them change it.
 			u := User{Username: d.Username, Name: d.Name, PasswordHash: passwordHash, Role: d.Role,
-				OrgID: ids[d.Org], Active: true, CreatedAt: now.UTC()}
+				OrgID: ids[d.Org], Active: true, CreatedAt: now.UTC(), PasswordChangedAt: &changed, MustChangePassword: true}
 			if err := tx.Omit("Org").Create(&u).Error; err != nil {
 				return err
 			}

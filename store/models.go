@@ -28,6 +28,16 @@ type User struct {
 	Org          Org `gorm:"foreignKey:OrgID"`
 	Active       bool
 	CreatedAt    time.Time
+	// PasswordChangedAt starts the password's expiry; MustChangePassword marks an
+	// initial password (set by an administrator) that must be changed at first sign-in.
+	PasswordChangedAt  *time.Time
+	MustChangePassword bool
+	// TOTPSecret is the second factor's secret, sealed (privacy.Keys); TOTPEnabled once
+	// a first code confirmed it; TOTPLastStep is the last time step used, so a code
+	// cannot be used twice.
+	TOTPSecret   []byte `gorm:"column:totp_secret"`
+	TOTPEnabled  bool   `gorm:"column:totp_enabled"`
+	TOTPLastStep int64  `gorm:"column:totp_last_step"`
 }
 
 // Session is a login. Only the SHA-256 of the token is stored, so a copy of the database
@@ -40,11 +50,50 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 	RevokedAt  *time.Time
+	// Scope is empty for a full session; a restricted one may only change the password
+	// (ScopePassword) or enrol the second factor (ScopeEnroll).
+	Scope string
 }
 
-// LoginThrottle counts failed logins for one username in a window.
+// Session scopes.
+const (
+	ScopeFull     = ""
+	ScopePassword = "password"
+	ScopeEnroll   = "enroll"
+)
+
+// PasswordHistory is one earlier password's bcrypt hash.
+type PasswordHistory struct {
+	ID           int64 `gorm:"primaryKey"`
+	UserID       int64
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// TableName keeps the singular table name of the migration.
+func (PasswordHistory) TableName() string { return "password_history" }
+
+// RecoveryCode is the keyed hash of one recovery code.
+type RecoveryCode struct {
+	ID       int64 `gorm:"primaryKey"`
+	UserID   int64
+	CodeHash string
+	UsedAt   *time.Time
+}
+
+// LoginChallenge is the step between a right password and the second factor.
+type LoginChallenge struct {
+	ID        int64 `gorm:"primaryKey"`
+	TokenHash string
+	UserID    int64
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// LoginThrottle counts failed sign-ins under one key (an account from an address, an
+// address, an account) in a window.
 type LoginThrottle struct {
-	Username    string `gorm:"primaryKey"`
+	Key         string `gorm:"primaryKey;column:throttle_key"`
 	Failures    int
 	WindowStart time.Time
 	LockedUntil *time.Time

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -84,41 +83,6 @@ func (s *Store) RevokeSession(ctx context.Context, id int64, at time.Time) error
 	err := s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND revoked_at IS NULL", id).
 		Update("revoked_at", at.UTC()).Error
 	return translate(err, "会话")
-}
-
-// LoginThrottle returns the failure count of a username (a zero value when none).
-func (s *Store) LoginThrottle(ctx context.Context, username string) (LoginThrottle, error) {
-	var t LoginThrottle
-	err := s.db.WithContext(ctx).Where("username = ?", username).Limit(1).Find(&t).Error
-	return t, translate(err, "登录记录")
-}
-
-// RecordLoginFailure counts one failed login for username at now: failures older than
-// window start a new count; the max-th failure within window locks the name for lock.
-// It returns the updated state.
-func (s *Store) RecordLoginFailure(ctx context.Context, username string, now time.Time, window time.Duration, max int, lock time.Duration) (LoginThrottle, error) {
-	var t LoginThrottle
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("username = ?", username).Limit(1).Find(&t).Error; err != nil {
-			return err
-		}
-		now = now.UTC()
-		if t.Username == "" || now.Sub(t.WindowStart) > window {
-			t = LoginThrottle{Username: username, WindowStart: now}
-		}
-		t.Failures++
-		if t.Failures >= max {
-			until := now.Add(lock)
-			t.LockedUntil = &until
-		}
-		return tx.Save(&t).Error
-	})
-	return t, translate(err, "登录记录")
-}
-
-// ClearLoginFailures forgets the failures of a username after a good login.
-func (s *Store) ClearLoginFailures(ctx context.Context, username string) error {
-	return translate(s.db.WithContext(ctx).Where("username = ?", username).Delete(&LoginThrottle{}).Error, "登录记录")
 }
 
 // SaveCalendarYear stores (replaces) an administrator's holiday arrangement for a year.

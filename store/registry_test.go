@@ -324,7 +324,7 @@ func TestLoginThrottle(t *testing.T) {
 			if err != nil {
 				t.Fatalf("LoginThrottle: %v", err)
 			}
-			if got.Username != "" || got.Failures != 0 || got.LockedUntil != nil {
+			if got.Key != "" || got.Failures != 0 || got.LockedUntil != nil {
 				t.Errorf("LoginThrottle = %+v, want the zero value", got)
 			}
 		})
@@ -339,8 +339,8 @@ func TestLoginThrottle(t *testing.T) {
 					t.Fatalf("LoginThrottle: %v", err)
 				}
 				for how, got := range map[string]store.LoginThrottle{"returned": got, "stored": stored} {
-					if got.Username != "alice" || got.Failures != s.wantFailures {
-						t.Errorf("%s = {%s %d failures}, want {alice %d failures}", how, got.Username, got.Failures, s.wantFailures)
+					if got.Key != "alice" || got.Failures != s.wantFailures {
+						t.Errorf("%s = {%s %d failures}, want {alice %d failures}", how, got.Key, got.Failures, s.wantFailures)
 					}
 					sameInstantUTC(t, how+" WindowStart", got.WindowStart, s.wantStart)
 					switch {
@@ -374,7 +374,7 @@ func TestLoginThrottle(t *testing.T) {
 			if err != nil {
 				t.Fatalf("LoginThrottle(alice): %v", err)
 			}
-			if alice.Username != "" || alice.Failures != 0 || alice.LockedUntil != nil {
+			if alice.Key != "" || alice.Failures != 0 || alice.LockedUntil != nil {
 				t.Errorf("alice after clear = %+v, want the zero value", alice)
 			}
 			bob, err := st.LoginThrottle(ctx, "bob")

@@ -143,15 +143,35 @@ func burst(t *testing.T, e *e2e, task string) burstDecision {
 }
 
 // addSecondClerk creates clerk_yl_b, a second township clerk of 云岭镇, as the
-// administrator does.
+// administrator does, and signs in as them (changing the initial password first).
 func addSecondClerk(t *testing.T, e *e2e) {
 	t.Helper()
+	e.tokens["clerk_yl_b"] = newSecondClerk(t, e.base, e.as("admin"))
+}
+
+// newSecondClerk creates clerk_yl_b with an initial password, which must be changed at the
+// first sign-in, changes it, and returns a session token of theirs.
+func newSecondClerk(t *testing.T, base, admin string) string {
+	t.Helper()
+	const initial, chosen = "Initial#Pass-2026", "Clerk-B#Pass-2026"
 	var out apiError
-	if code := call(t, "POST", e.base+"/api/v1/admin/users", e.as("admin"), map[string]any{
-		"username": "clerk_yl_b", "name": "王芳乙", "role": "township_clerk", "org_code": "349901100", "password": "demo1234",
+	if code := call(t, "POST", base+"/api/v1/admin/users", admin, map[string]any{
+		"username": "clerk_yl_b", "name": "王芳乙", "role": "township_clerk", "org_code": "349901100", "password": initial,
 	}, &out); code != http.StatusCreated {
 		t.Fatalf("create clerk_yl_b = %d %+v", code, out.Error)
 	}
+	signIn := func(pw string) string {
+		var a loginAnswer
+		if code := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"username": "clerk_yl_b", "password": pw}, &a); code != 200 || a.Token == "" {
+			t.Fatalf("clerk_yl_b signs in = %d", code)
+		}
+		return a.Token
+	}
+	if code := call(t, "POST", base+"/api/v1/me/password", signIn(initial),
+		map[string]string{"old_password": initial, "new_password": chosen}, nil); code >= 300 {
+		t.Fatalf("clerk_yl_b changes the initial password = %d", code)
+	}
+	return signIn(chosen)
 }
 
 func fileCase(t *testing.T, e *e2e, name, idNumber string) string {

@@ -49,7 +49,7 @@ func TestCalendarChangeReachesADownWorker(t *testing.T) {
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
 	}
-	h := &faultHarness{t: t, dir: dir, bin: bin, env: append(os.Environ(), "MZFLOW_SECRET_KEY="+hex.EncodeToString(key))}
+	h := &faultHarness{t: t, dir: dir, bin: bin, env: append(os.Environ(), "MZFLOW_SECRET_KEY="+hex.EncodeToString(key), faultSecondFactor)}
 	t.Cleanup(h.cleanup)
 	temporalAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	_, tport, _ := net.SplitHostPort(temporalAddr)

@@ -32,6 +32,7 @@ type devConfig struct {
 	addr         string
 	temporalPort int
 	temporalOnly bool
+	signIn       signInFlags
 	// ready, when set, is told the API's base URL and the Temporal address once the API
 	// serves (tests use it).
 	ready func(url, temporal string)
@@ -54,6 +55,9 @@ func devCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&cfg.temporalOnly, "temporal-only", false, "run only the embedded Temporal server (to try mzflow api and worker against it)")
 	cmd.Flags().IntVar(&cfg.temporalPort, "temporal-port", 7233, "loopback port of the embedded Temporal frontend (0: any free port)")
 	cfg.common.flags(cmd.Flags())
+	// The demo users sign in many times a minute in tests and demos: a second factor
+	// only once they enrol one.
+	cfg.signIn.flags(cmd.Flags(), api.SecondFactorEnrolled)
 	return cmd
 }
 
@@ -70,6 +74,14 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	}
 	var current atomic.Pointer[rules.Rules]
 	current.Store(rs)
+	if cfg.signIn.secondFactor == "" { // a devConfig built in code rather than by flags
+		cfg.signIn = signInFlags{secondFactor: api.SecondFactorEnrolled, passwordMaxAge: api.DefaultPasswordMaxAge}
+	}
+	// mzflow dev's demo users keep the demo password (docs/api.md "Sign-in").
+	signIn, err := cfg.signIn.policy(true)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
@@ -160,7 +172,7 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
 			Workflows: tc, Keys: keys,
-			Tell: &api.BatchTeller{Service: tc.WorkflowService(), Payloads: keys.DataConverter(), Namespace: "default"}, County: county, Log: log, Web: web.Handler(), Metrics: reg,
+			Tell: &api.BatchTeller{Service: tc.WorkflowService(), Payloads: keys.DataConverter(), Namespace: "default"}, County: county, Log: log, Web: web.Handler(), Metrics: reg, SignIn: signIn,
 			MetricsToken: cfg.metricsToken}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}

@@ -64,7 +64,7 @@ func TestFaultsUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h := &faultHarness{t: t, dir: dir, bin: bin, env: append(os.Environ(), "MZFLOW_SECRET_KEY="+hex.EncodeToString(keyBytes))}
+	h := &faultHarness{t: t, dir: dir, bin: bin, env: append(os.Environ(), "MZFLOW_SECRET_KEY="+hex.EncodeToString(keyBytes), faultSecondFactor)}
 	t.Cleanup(h.cleanup) // after MySQLDSN and TempDir: runs first
 
 	temporalAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
@@ -217,6 +217,10 @@ func TestFaultsUnderLoad(t *testing.T) {
 
 // seedFaultDB migrates the fresh database and seeds the demo county and users, as
 // `mzflow migrate` and an operator would before the processes start.
+// faultSecondFactor lets the fault tests' supervisors and approvers work without
+// enrolling a second factor (the sign-in tests cover mzflow api's default).
+const faultSecondFactor = "MZFLOW_SECOND_FACTOR=enrolled"
+
 func seedFaultDB(t *testing.T, ctx context.Context, dsn string) {
 	t.Helper()
 	st, err := store.Open(dsn)
@@ -233,6 +237,17 @@ func seedFaultDB(t *testing.T, ctx context.Context, dsn string) {
 	}
 	if _, err := st.SeedDemo(ctx, hash, time.Now()); err != nil {
 		t.Fatalf("seed: %v", err)
+	}
+	// mzflow api makes demo users change the demo password first: these users have
+	// "changed" theirs (to the same one), so the test drives cases, not sign-in.
+	users, err := st.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if err := st.SetPassword(ctx, u.ID, hash, false, 0, 5, time.Now()); err != nil {
+			t.Fatalf("seed %s: %v", u.Username, err)
+		}
 	}
 	// A second user for every role the 低保 path needs, so each decision has a rival.
 	for first, second := range faultRivals {

@@ -24,9 +24,7 @@ func TestKillDuringBurst(t *testing.T) {
 	skipShortOutsideCI(t, "builds and restarts the real binary several times")
 	h := newCrashHarness(t)
 	admin := login(t, h.url, "admin")
-	h.mustDo("POST", "/api/v1/admin/users", admin, map[string]any{"username": "clerk_yl_b", "name": "王芳乙",
-		"role": "township_clerk", "org_code": "349901100", "password": "demo1234"}, nil, http.StatusCreated)
-	tokens := map[string]string{"clerk_yl": login(t, h.url, "clerk_yl"), "clerk_yl_b": login(t, h.url, "clerk_yl_b")}
+	tokens := map[string]string{"clerk_yl": login(t, h.url, "clerk_yl"), "clerk_yl_b": newSecondClerk(t, h.url, admin)}
 	st := openReadModel(t, "sqlite:"+filepath.Join(h.data, "mzflow.db"), h.data)
 	keys, err := privacy.LoadKeys("", filepath.Join(h.data, "secret.key"))
 	if err != nil {

@@ -46,7 +46,7 @@ func TestMigrateInitCounty(t *testing.T) {
 				t.Fatalf("first migrate = %v\n%s", err, out)
 			}
 			password := strings.Fields(out[strings.Index(out, "password ")+len("password "):])[0]
-			out, err = runCLI(t, "migrate", "--db", dsn, "--county", "349901", "--county-name", "另一个县", "--admin-password", "another-pass")
+			out, err = runCLI(t, "migrate", "--db", dsn, "--county", "349901", "--county-name", "另一个县", "--admin-password", "Another-Pass-2026")
 			if err != nil || !strings.Contains(out, "nothing changed") {
 				t.Fatalf("second migrate = %v\n%s", err, out)
 			}

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 
+	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/activities"
 	"github.com/mzflow/mzflow/api"
 	"github.com/mzflow/mzflow/calendar"
@@ -132,7 +133,10 @@ func (c *prodConfig) connect(ctx context.Context) (_ *conn, err error) {
 
 func apiCmd() *cobra.Command {
 	cfg := &prodConfig{}
-	var addr, tlsCert, tlsKey string
+	var (
+		addr, tlsCert, tlsKey string
+		signIn                signInFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "api",
 		Short: "serve the HTTP API and web page against Temporal and MySQL",
@@ -140,6 +144,11 @@ func apiCmd() *cobra.Command {
 			ctx := cmd.Context()
 			if (tlsCert == "") != (tlsKey == "") {
 				return errors.New("--tls-cert and --tls-key go together")
+			}
+			// Production never lets demo users keep the demo password.
+			policy, err := signIn.policy(false)
+			if err != nil {
+				return err
 			}
 			cn, err := cfg.connect(ctx)
 			if err != nil {
@@ -156,7 +165,7 @@ func apiCmd() *cobra.Command {
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
 				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
 					Workflows: cn.tc, Keys: cn.keys, County: county,
-					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics,
+					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics, SignIn: policy,
 					MetricsToken: cfg.metricsToken})}
 			errc := make(chan error, 1)
 			if tlsCert != "" {
@@ -181,6 +190,7 @@ func apiCmd() *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", ":8080", "HTTP listen address")
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS on --addr with it")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "PEM private key file of --tls-cert")
+	signIn.flags(cmd.Flags(), api.SecondFactorRequired)
 	cfg.flags(cmd)
 	return cmd
 }
@@ -263,8 +273,10 @@ func migrateCmd() *cobra.Command {
 			if county != "" && (len(county) != 6 || strings.Trim(county, "0123456789") != "") {
 				return fmt.Errorf("--county %q: a county's division code has 6 digits (GB/T 2260)", county)
 			}
-			if adminPassword != "" && len([]rune(adminPassword)) < 8 {
-				return errors.New("--admin-password (MZFLOW_ADMIN_PASSWORD): at least 8 characters")
+			if adminPassword != "" {
+				if err := api.CheckPassword(adminPassword, "admin"); err != nil {
+					return fmt.Errorf("--admin-password (MZFLOW_ADMIN_PASSWORD): %s", mzflow.ErrorMessage(err))
+				}
 			}
 			st, err := store.Open(db)
 			if err != nil {
@@ -293,8 +305,11 @@ func migrateCmd() *cobra.Command {
 // county yet; on any later run it says so and changes nothing.
 func initCounty(cmd *cobra.Command, st *store.Store, code, name, password string) error {
 	generated := password == ""
-	if generated {
-		b := make([]byte, 12)
+	// A generated password meets the policy too (a few draws at most: 24 characters of
+	// base64 nearly always hold three classes); the administrator changes it at first
+	// sign-in.
+	for generated && (password == "" || api.CheckPassword(password, "admin") != nil) {
+		b := make([]byte, 18)
 		if _, err := rand.Read(b); err != nil {
 			return err
 		}

@@ -45,7 +45,8 @@ type target struct {
 	township string // its case's township
 	foreign  bool   // outside this county
 	role     mzflow.Role
-	owner    string // a notification's user
+	owner    string        // a notification's user
+	onlyFor  []mzflow.Role // a user account only these roles may manage (a 三员 account)
 }
 
 var everyone = mzflow.Roles
@@ -60,18 +61,28 @@ var (
 
 // badBody has the wrong type for every field a body may carry: 400 validation_failed.
 var badBody = map[string]any{"reason": 1, "content": 1, "note": 1, "outcome": 1, "user_id": "x", "program": 1,
-	"old_password": 1, "holidays": 1}
+	"old_password": 1, "holidays": 1, "role": 1, "password": 1, "code": 1}
 
 func reasonBody(target) any { return map[string]any{"reason": "越权测试"} }
 
 // routeRules has an entry for every route of the router; TestRoutesRolesScopes fails on a
 // route without one, so a new endpoint cannot ship without saying who may use it.
 var routeRules = map[string]routeRule{
-	"GET /metrics":                        {public: true},
-	"GET /healthz":                        {public: true},
-	"GET /readyz":                         {public: true},
-	"GET /api/v1/openapi.json":            {public: true},
-	"POST /api/v1/auth/login":             {public: true},
+	"GET /metrics":                    {public: true},
+	"GET /healthz":                    {public: true},
+	"GET /readyz":                     {public: true},
+	"GET /api/v1/openapi.json":        {public: true},
+	"POST /api/v1/auth/login":         {public: true},
+	"POST /api/v1/auth/totp":          {public: true},
+	"POST /api/v1/me/totp/enroll":     {who: everyone},
+	"POST /api/v1/me/totp/confirm":    {who: everyone},
+	"GET /api/v1/admin/signin-policy": {who: []mzflow.Role{mzflow.RoleSecurityAdmin}},
+	"PUT /api/v1/admin/users/:id/role": {who: []mzflow.Role{mzflow.RoleSecurityAdmin}, obj: "user",
+		body: func(target) any { return map[string]any{"role": "county_approver"} }},
+	"POST /api/v1/admin/users/:id/unlock": {who: []mzflow.Role{mzflow.RoleSecurityAdmin}, obj: "user"},
+	"DELETE /api/v1/admin/users/:id/totp": {who: []mzflow.Role{mzflow.RoleSecurityAdmin}, obj: "user"},
+	"POST /api/v1/admin/users/:id/password": {who: []mzflow.Role{mzflow.RoleAdmin, mzflow.RoleSecurityAdmin}, obj: "user",
+		body: func(target) any { return map[string]any{"password": "Xy7#Strong-pass-2026"} }},
 	"POST /api/v1/auth/logout":            {who: everyone}, // tried last, on a token of its own
 	"GET /api/v1/me":                      {who: everyone},
 	"POST /api/v1/me/password":            {who: everyone},
@@ -88,7 +99,7 @@ var routeRules = map[string]routeRule{
 		body: func(target) any {
 			return map[string]any{"code": "349901100099", "name": "越权村", "level": "village", "parent_code": "349901100"}
 		}},
-	"GET /api/v1/admin/users": {who: []mzflow.Role{mzflow.RoleAdmin}},
+	"GET /api/v1/admin/users": {who: []mzflow.Role{mzflow.RoleAdmin, mzflow.RoleSecurityAdmin}},
 	"POST /api/v1/admin/users": {who: []mzflow.Role{mzflow.RoleAdmin},
 		body: func(target) any {
 			return map[string]any{"username": "intruder", "name": "越权用户", "role": "county_approver", "org_code": "349901", "password": "Xy7#intruder-pw"}
@@ -204,6 +215,28 @@ func TestRoutesRolesScopes(t *testing.T) {
 	notifications := map[string]target{
 		"clerk_yl's": {name: "clerk_yl 的通知", id: strconv.FormatInt(notes.Items[0].ID, 10), owner: "clerk_yl"},
 	}
+	var users struct {
+		Items []struct {
+			User struct {
+				ID       int64  `json:"id"`
+				Username string `json:"username"`
+			} `json:"user"`
+		} `json:"items"`
+	}
+	call(t, "GET", e.base+"/api/v1/admin/users", e.as("admin"), nil, &users)
+	accounts := map[string]target{}
+	for _, it := range users.Items {
+		switch it.User.Username {
+		case "clerk_yl":
+			accounts["clerk_yl"] = target{name: "clerk_yl 的账号", id: strconv.FormatInt(it.User.ID, 10)}
+		case "auditor":
+			accounts["auditor"] = target{name: "审计管理员的账号", id: strconv.FormatInt(it.User.ID, 10),
+				onlyFor: []mzflow.Role{mzflow.RoleSecurityAdmin}}
+		}
+	}
+	if len(accounts) != 2 {
+		t.Fatalf("accounts %v: want clerk_yl and auditor", accounts)
+	}
 	townships := map[string]target{
 		"yl": {name: "云岭镇", township: "349901100"}, "hs": {name: "河山镇", township: "349901101"},
 	}
@@ -282,6 +315,8 @@ func TestRoutesRolesScopes(t *testing.T) {
 				objects = notifications
 			case "township":
 				objects = townships
+			case "user":
+				objects = accounts
 			default:
 				objects = map[string]target{"": {}}
 			}
@@ -292,7 +327,7 @@ func TestRoutesRolesScopes(t *testing.T) {
 						who = []mzflow.Role{obj.role}
 					}
 					inScope := !obj.foreign && (u.township == "" || obj.township == "" || obj.township == u.township) &&
-						(obj.owner == "" || obj.owner == u.name) &&
+						(obj.owner == "" || obj.owner == u.name) && (obj.onlyFor == nil || slices.Contains(obj.onlyFor, u.role)) &&
 						(rule.obj != "case" && rule.obj != "task" || u.role.WorksOn(mzflow.Dibao))
 					allowed := slices.Contains(who, u.role) && inScope
 					if (pass == "allowed") != allowed {
@@ -338,7 +373,7 @@ func TestRoutesRolesScopes(t *testing.T) {
 						case !allowed:
 							refusals++
 							want := []int{403, 404}
-							if slices.Contains(who, u.role) && rule.obj != "township" {
+							if slices.Contains(who, u.role) && rule.obj != "township" && rule.obj != "user" {
 								want = []int{404} // may do it, but not there: the object is not there for them
 							}
 							if code >= 200 && code < 300 {

@@ -32,10 +32,36 @@ export function may(action: string, program = ''): boolean {
   return !program || !u.programs || u.programs.includes(program)
 }
 
+/**
+ * A sign-in's answer: a token and the user, or (a user with a second factor) a challenge
+ * for POST /auth/totp. A restricted token must change the password or enrol first.
+ */
 export interface LoginResult {
-  token: string
+  token?: string
   expires_at: string
-  user: User
+  user?: User
+  second_factor_required?: boolean
+  challenge?: string
+  password_change_required?: boolean
+  enrollment_required?: boolean
+}
+
+/** GET /me: the user and what their session must do first. */
+export interface Me extends User {
+  totp_enabled: boolean
+  recovery_codes_left: number
+  second_factor_required: boolean
+  password_change_required: boolean
+  enrollment_required: boolean
+}
+
+/** What a restricted session may do: change the password, or enrol the second factor. */
+export type Restriction = '' | 'password' | 'enroll'
+
+export function restrictionOf(r: { password_change_required?: boolean; enrollment_required?: boolean }): Restriction {
+  if (r.password_change_required) return 'password'
+  if (r.enrollment_required) return 'enroll'
+  return ''
 }
 
 export interface Page<T> {
@@ -126,6 +152,7 @@ export class ApiError extends Error {
 
 const TOKEN_KEY = 'mzflow.token'
 const USER_KEY = 'mzflow.user'
+const RESTRICTED_KEY = 'mzflow.restricted'
 
 function readUser(): User | null {
   try {
@@ -137,16 +164,24 @@ function readUser(): User | null {
 }
 
 /** The signed-in user, shared by every page. */
-export const session = reactive<{ token: string | null; user: User | null }>({
+export const session = reactive<{ token: string | null; user: User | null; restricted: Restriction }>({
   token: sessionStorage.getItem(TOKEN_KEY),
   user: readUser(),
+  restricted: (sessionStorage.getItem(RESTRICTED_KEY) ?? '') as Restriction,
 })
 
-export function setSession(token: string, user: User): void {
+export function setSession(token: string, user: User, restricted: Restriction = ''): void {
   session.token = token
   session.user = user
   sessionStorage.setItem(TOKEN_KEY, token)
   sessionStorage.setItem(USER_KEY, JSON.stringify(user))
+  setRestricted(restricted)
+}
+
+/** Records what the session must do first; the router sends every page there until done. */
+export function setRestricted(r: Restriction): void {
+  session.restricted = r
+  sessionStorage.setItem(RESTRICTED_KEY, r)
 }
 
 export function setUser(user: User): void {
@@ -159,6 +194,8 @@ export function clearSession(): void {
   session.user = null
   sessionStorage.removeItem(TOKEN_KEY)
   sessionStorage.removeItem(USER_KEY)
+  sessionStorage.removeItem(RESTRICTED_KEY)
+  session.restricted = ''
 }
 
 let unauthorized: () => void = () => {}
@@ -254,7 +291,11 @@ export const api = {
 
   login: (username: string, password: string) => request<LoginResult>('POST', '/auth/login', { body: { username, password } }),
   logout: () => request<unknown>('POST', '/auth/logout', { body: {} }),
-  me: () => request<User>('GET', '/me'),
+  me: () => request<Me>('GET', '/me'),
+  /** The second sign-in step: the challenge of a right password and a code (or a recovery code). */
+  totp: (challenge: string, code: string) => request<LoginResult>('POST', '/auth/totp', { body: { challenge, code } }),
+  totpEnroll: () => request<{ otpauth_url: string; secret: string }>('POST', '/me/totp/enroll', { body: {} }),
+  totpConfirm: (code: string) => request<{ recovery_codes: string[] }>('POST', '/me/totp/confirm', { body: { code } }),
   tasks: (q: Query) => request<Page<Task>>('GET', '/tasks', { query: q }),
   claim: (id: string) => request<Task>('POST', `/tasks/${encodeURIComponent(id)}/claim`, { body: {} }),
   cases: (q: Query) => request<Page<CaseSummary>>('GET', '/cases', { query: q }),

@@ -8,6 +8,9 @@ export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
     { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+    // Sign-in's own steps, outside the menu: a restricted session may do only these.
+    { path: '/security/password', name: 'security-password', component: () => import('./views/ForcedPasswordView.vue'), meta: { title: '修改密码' } },
+    { path: '/security/totp', name: 'security-totp', component: () => import('./views/TotpView.vue'), meta: { title: '两步验证' } },
     // The written notice prints on its own page, without the menu and header.
     { path: '/cases/:id/notice', name: 'case-notice', component: () => import('./views/NoticeView.vue'), props: true, meta: { title: '书面告知' } },
     {
@@ -37,6 +40,9 @@ router.beforeEach((to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
   if (to.name === 'login' && session.token) return { path: '/tasks' }
+  // A restricted token works nowhere else (the server answers 403): go where it must.
+  if (session.token && session.restricted === 'password' && to.name !== 'security-password') return { name: 'security-password' }
+  if (session.token && session.restricted === 'enroll' && to.name !== 'security-totp') return { name: 'security-totp' }
   return true
 })
 
