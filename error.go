@@ -24,6 +24,7 @@ const (
 	CodeNotInPublicity     Code = "not_in_publicity"      // 409
 	CodeCommentRequired    Code = "comment_required"      // 422
 	CodeRuleViolation      Code = "rule_violation"        // 422
+	CodePayloadTooLarge    Code = "payload_too_large"     // 413: the request body is over the limit
 	CodeTooManyAttempts    Code = "too_many_attempts"     // 429
 	CodeCaseBusy           Code = "case_busy"             // 429: too many requests on one case at once; retry after a moment
 	CodeUnavailable        Code = "unavailable"           // 503: Temporal or the database is down

@@ -57,6 +57,8 @@ type Deps struct {
 	// Metrics is the registry /metrics serves (NewRegistry); nil makes one. The process
 	// shares it with the Temporal SDK's metrics handler.
 	Metrics *prometheus.Registry
+	// MaxBody bounds every request body in bytes (--max-body); 0 is DefaultMaxBody.
+	MaxBody int64
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -72,12 +74,15 @@ func New(d Deps) http.Handler {
 	if d.Metrics == nil {
 		d.Metrics = NewRegistry()
 	}
+	if d.MaxBody <= 0 {
+		d.MaxBody = DefaultMaxBody
+	}
 	m := newMetrics(d.Metrics, d.Store, d.Now)
 	r := gin.New()
 	r.Use(securityHeaders, withRequestID, m.observe, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
 		d.Log.Error("panic", "request_id", requestID(c), "panic", v)
 		fail(c, mzflow.Errorf(mzflow.CodeInternal, "内部错误"))
-	}), renderErrors(d.Log))
+	}), renderErrors(d.Log), limitBody(d.MaxBody))
 
 	r.GET("/metrics", m.handler())
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, StatusView{Status: "ok"}) })

@@ -96,10 +96,9 @@ func (h *caseHandler) create(c *gin.Context) {
 	ctx := c.Request.Context()
 	// The body is read once, checked by bind's rules and kept: its hash is the request's
 	// identity under an Idempotency-Key.
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
 	var req createCaseRequest
 	if err := c.ShouldBindBodyWithJSON(&req); err != nil {
-		fail(c, bindError(&req, err))
+		fail(c, bindFailure(c, &req, err))
 		return
 	}
 	if !may(c, mzflow.ActFile, mzflow.Program(req.Program)) {

@@ -26,6 +26,7 @@ var statusOf = map[mzflow.Code]int{
 	mzflow.CodeNotInPublicity:     http.StatusConflict,
 	mzflow.CodeCommentRequired:    http.StatusUnprocessableEntity,
 	mzflow.CodeRuleViolation:      http.StatusUnprocessableEntity,
+	mzflow.CodePayloadTooLarge:    http.StatusRequestEntityTooLarge,
 	mzflow.CodeTooManyAttempts:    http.StatusTooManyRequests,
 	mzflow.CodeCaseBusy:           http.StatusTooManyRequests,
 	mzflow.CodeUnavailable:        http.StatusServiceUnavailable,

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
@@ -34,9 +33,6 @@ import (
 //	username  3–32 lower-case letters, digits or _ . -, starting with a letter
 //
 // min and max on strings count characters (runes), not bytes.
-
-// maxBody bounds every JSON request body; a larger one is answered 400 bad_request.
-const maxBody = 64 << 10
 
 // text is a string the JSON decoder trims of surrounding white space, so the binding
 // tags check what the handlers store (a name of blanks is missing, not present).
@@ -165,24 +161,29 @@ var tagMessages = map[string]func(f failedField) string{
 	},
 }
 
-// bind decodes the JSON body into v and checks its binding tags: a body that cannot be
-// read is 400 bad_request, one of the wrong shape 400 validation_failed.
+// bind decodes the JSON body into v and checks its binding tags: a body over the limit
+// (limitBody) is 413 payload_too_large, one that cannot be read 400 bad_request, one of
+// the wrong shape 400 validation_failed.
 func bind(c *gin.Context, v any) bool {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
 	if err := c.ShouldBindJSON(v); err != nil {
-		fail(c, bindError(v, err))
+		fail(c, bindFailure(c, v, err))
 		return false
 	}
 	return true
 }
 
+// bindFailure is bindError, with the request's body limit for a body cut off at it.
+func bindFailure(c *gin.Context, v any, err error) error {
+	if isTooLarge(err) {
+		return tooLarge(bodyLimit(c), err)
+	}
+	return bindError(v, err)
+}
+
 // bindError turns what ShouldBindJSON returned for v into the API's error.
 func bindError(v any, err error) error {
-	var tooLarge *http.MaxBytesError
 	var fields validator.ValidationErrors
 	switch {
-	case errors.As(err, &tooLarge):
-		return &mzflow.Error{Code: mzflow.CodeBadRequest, Message: "请求内容过大（不能超过 " + strconv.Itoa(maxBody>>10) + " KB）", Err: err}
 	case errors.As(err, &fields):
 		details := make(map[string]any, len(fields))
 		msgs := make([]string, 0, len(fields))

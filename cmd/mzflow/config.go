@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/api"
 	"github.com/mzflow/mzflow/calendar"
 	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/rules"
@@ -23,12 +24,14 @@ type common struct {
 	logLevel  string
 	logFormat string
 	secretKey string
+	maxBody   int64
 }
 
 func (c *common) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.rulesFile, "rules", "", "YAML rules file overriding the national defaults (docs/api.md)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.Int64Var(&c.maxBody, "max-body", api.DefaultMaxBody, "largest request body in bytes; a larger one is answered 413 (64 KB holds the largest filing or calendar year)")
 	fs.StringVar(&c.secretKey, "secret-key", "", "master key (base64 or hex, ≥32 bytes) sealing ID numbers and Temporal payloads; prefer MZFLOW_SECRET_KEY")
 }
 

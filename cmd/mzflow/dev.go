@@ -154,7 +154,7 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
 			Workflows: tc, Keys: keys,
-			Tell: &api.BatchTeller{Service: tc.WorkflowService(), Payloads: keys.DataConverter(), Namespace: "default"}, County: county, Log: log, Web: web.Handler(), Metrics: reg}),
+			Tell: &api.BatchTeller{Service: tc.WorkflowService(), Payloads: keys.DataConverter(), Namespace: "default"}, County: county, Log: log, Web: web.Handler(), Metrics: reg, MaxBody: cfg.maxBody}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)

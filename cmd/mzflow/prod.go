@@ -151,7 +151,7 @@ func apiCmd() *cobra.Command {
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
 				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
 					Workflows: cn.tc, Keys: cn.keys, County: county,
-					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics})}
+					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics, MaxBody: cfg.maxBody})}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.ListenAndServe() }()
 			log.Info("api serving", "addr", addr)
