@@ -97,14 +97,14 @@ func CheckName(s string) string {
 	return ""
 }
 
-// phonePattern: a mainland mobile number (1[3-9] and 9 digits, optionally after +86 or
+// PhonePattern is a mainland mobile number (1[3-9] and 9 digits, optionally after +86 or
 // 86), or a landline with its area code (0 and 2–3 digits, then 7–8 digits; an optional
 // dash between them and an optional extension after a dash, 转 or #).
-var phonePattern = regexp.MustCompile(`^(?:(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:(?:-|转|#)\d{1,6})?)$`)
+var PhonePattern = regexp.MustCompile(`^(?:(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:(?:-|转|#)\d{1,6})?)$`)
 
 // CheckPhone checks a contact number; "" (none given) is fine.
 func CheckPhone(s string) string {
-	if s == "" || phonePattern.MatchString(s) {
+	if s == "" || PhonePattern.MatchString(s) {
 		return ""
 	}
 	return "格式不正确（手机号 11 位，或带区号的固定电话，如 0591-87654321）"
