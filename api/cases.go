@@ -65,7 +65,7 @@ type applicantRequest struct {
 	IDNumber      string `json:"id_number"`
 	Phone         text   `json:"phone" binding:"max=32,phone" label:"联系电话"`
 	Address       text   `json:"address" binding:"max=200,line" label:"住址"`
-	HouseholdSize int    `json:"household_size" binding:"min=0,max=50" label:"家庭人口数"`
+	HouseholdSize int    `json:"household_size" binding:"min=0" label:"家庭人口数"` // at most the rules' max_household_size
 }
 
 // createCaseRequest: the township is looked up (and its code is the registry's) in
@@ -193,6 +193,10 @@ func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *cre
 	prog, ok := h.rules().Program(req.Program)
 	if !ok {
 		return in, mzflow.Errorf(mzflow.CodeRuleViolation, "该项目没有规则")
+	}
+	if m := prog.MaxHouseholdSize; m > 0 && req.Applicant.HouseholdSize > m {
+		msg := "家庭人口数不能超过 " + strconv.Itoa(m) + " 人（规则上限）"
+		return in, &mzflow.Error{Code: mzflow.CodeRuleViolation, Message: msg, Details: map[string]any{"applicant.household_size": msg}}
 	}
 	sealed, err := h.keys.Seal([]byte(id))
 	if err != nil {

@@ -45,7 +45,7 @@ func TestRecordHistories(t *testing.T) {
 	s := startDevWith(t, cfg)
 	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
 	notice := map[string]any{"outcome": "complete", "data": map[string]any{"delivered_at": "2026-11-23", "method": "当面送达"}}
-	visit := map[string]any{"outcome": "approve", "data": map[string]any{"home_visit": map[string]any{"visited_at": "2026-11-23", "visitors": []string{"刘洋"}}}}
+	visit := map[string]any{"outcome": "approve", "data": map[string]any{"home_visit": map[string]any{"visited_at": "2026-11-23", "visitors": []string{"刘洋", "王芳"}}}}
 
 	cases := map[string]string{}
 	file := func(name, program, id string, extra map[string]any) string {
