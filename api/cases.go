@@ -97,7 +97,7 @@ func (h *caseHandler) create(c *gin.Context) {
 	// The body is read once, checked by bind's rules and kept: its hash is the request's
 	// identity under an Idempotency-Key.
 	var req createCaseRequest
-	if err := c.ShouldBindBodyWithJSON(&req); err != nil {
+	if err := c.ShouldBindBodyWith(&req, strictJSON{}); err != nil {
 		fail(c, bindFailure(c, &req, err))
 		return
 	}

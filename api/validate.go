@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
@@ -192,7 +194,7 @@ var tagMessages = map[string]func(f failedField) string{
 // (limitBody) is 413 payload_too_large, one that cannot be read 400 bad_request, one of
 // the wrong shape 400 validation_failed.
 func bind(c *gin.Context, v any) bool {
-	if err := c.ShouldBindJSON(v); err != nil {
+	if err := c.ShouldBindWith(v, strictJSON{}); err != nil {
 		fail(c, bindFailure(c, v, err))
 		return false
 	}
@@ -212,6 +214,31 @@ func cleaned(c *gin.Context, v any) bool {
 		}
 	}
 	return true
+}
+
+// strictJSON is gin's JSON binding with the whole body decoded as one value: gin's own
+// reads the first value and ignores what follows (`{...}0`, `{...}{...}`), so a body was
+// accepted that is not JSON (found by FuzzCreateBody).
+type strictJSON struct{}
+
+func (strictJSON) Name() string { return "json" }
+
+func (b strictJSON) Bind(req *http.Request, v any) error {
+	if req == nil || req.Body == nil {
+		return errors.New("no body")
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return err
+	}
+	return b.BindBody(body, v)
+}
+
+func (strictJSON) BindBody(body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		return err
+	}
+	return binding.Validator.ValidateStruct(v)
 }
 
 // bindFailure is bindError, with the request's body limit for a body cut off at it.
