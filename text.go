@@ -72,9 +72,10 @@ func CheckText(s string) string {
 const nameMarks = "·•・ "
 
 // CheckName checks a person's name: letters (Han characters or any script's letters,
-// with their combining marks) and nameMarks only, at least one letter. Digits, emoji,
-// punctuation and the invisible format characters (zero-width spaces and joiners) are
-// refused, so a name reads as what it is and two names that look alike are alike.
+// with their combining marks), digits (the numbered names load tests and demo data
+// use) and nameMarks only, at least one letter. Emoji, symbols, punctuation and the
+// invisible format characters (zero-width spaces and joiners) are refused, so a name
+// reads as what it is and two names that look alike are alike.
 func CheckName(s string) string {
 	if m := CheckLine(s); m != "" {
 		return m
@@ -84,11 +85,11 @@ func CheckName(s string) string {
 		switch {
 		case unicode.IsLetter(r):
 			letters++
-		case unicode.IsMark(r) || strings.ContainsRune(nameMarks, r):
+		case unicode.IsMark(r) || unicode.IsDigit(r) || strings.ContainsRune(nameMarks, r):
 		case unicode.Is(unicode.Cf, r):
 			return "含有不可见的格式字符"
 		default:
-			return "只能包含汉字、字母和间隔号（·）"
+			return "只能包含汉字、字母、数字和间隔号（·）"
 		}
 	}
 	if letters == 0 {

@@ -51,7 +51,7 @@ func TestHostileText(t *testing.T) {
 		{"ReasonControl", jsonBody(t, map[string]any{"reason": "撤回\x00"}), "reason", bindsAs[caseUpdateRequest]()},
 		{"ReporterNewline", jsonBody(t, map[string]any{"content": "有异议", "reporter": "村民\n李四"}), "reporter", bindsAs[caseUpdateRequest]()},
 		{"ReassignBidi", jsonBody(t, map[string]any{"user_id": 5, "reason": "改派\u061c"}), "reason", bindsAs[reassignRequest]()},
-		{"UserNameDigits", jsonBody(t, map[string]any{"username": "wang", "name": "王芳1", "role": "township_clerk", "org_code": "349901100", "password": "12345678"}), "name", bindsAs[userRequest]()},
+		{"UserNamePunctuation", jsonBody(t, map[string]any{"username": "wang", "name": "王芳!", "role": "township_clerk", "org_code": "349901100", "password": "12345678"}), "name", bindsAs[userRequest]()},
 		{"OrgNameControl", jsonBody(t, map[string]any{"code": "349901103", "name": "新\x01镇", "level": "township", "parent_code": "349901"}), "name", bindsAs[orgRequest]()},
 	}
 	for _, c := range refused {

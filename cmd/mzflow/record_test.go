@@ -50,7 +50,7 @@ func TestRecordHistories(t *testing.T) {
 	cases := map[string]string{}
 	file := func(name, program, id string, extra map[string]any) string {
 		body := map[string]any{"program": program, "township_code": "349901100",
-			"applicant": map[string]any{"name": "测试" + name, "id_number": id}}
+			"applicant": map[string]any{"name": "测试" + strings.ReplaceAll(name, "_", ""), "id_number": id}}
 		for k, v := range extra {
 			body[k] = v
 		}
