@@ -9,7 +9,7 @@ TEST_DB ?= mzflow_test
 export MZFLOW_TEST_MYSQL_DSN ?= root@tcp(127.0.0.1:3306)/$(TEST_DB)
 WEB_SRC := $(shell find web/src web/index.html web/package.json web/package-lock.json web/vite.config.ts 2>/dev/null)
 
-.PHONY: run build test vet workflowcheck mariadb chromium bench web web-test e2e clean-data
+.PHONY: run build test vet workflowcheck mariadb chromium bench web web-test e2e clean-data fuzz fuzz-brief
 
 ## run: build the page (when its sources changed) and the binary, then `mzflow dev` with
 ## the demo rules (publicity of 2 minutes; DEMO_RULES= for the national limits).
@@ -42,6 +42,17 @@ endif
 ## on SQLite and MariaDB.
 test: mariadb vet workflowcheck web-test e2e
 	$(GO) test -race -timeout 30m ./...
+	$(MAKE) fuzz-brief
+
+## fuzz: each fuzz target at length (FUZZTIME each); plain `go test` runs their seed
+## corpora (testdata/fuzz) and `make test` each for a few seconds.
+FUZZ_TARGETS := FuzzStepData:./workflows/ FuzzCreateBody:./api/ FuzzRulesFile:./rules/
+FUZZTIME ?= 60s
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:}; done
+fuzz-brief:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 # staticcheck runs at a fixed version outside this module's graph: as a go.mod tool it
 # would move x/net, x/sys and x/crypto past the versions the Temporal server pins.

@@ -29,6 +29,7 @@ const (
 	// second factor: every other route answers 403 with one of these.
 	CodePasswordChangeRequired Code = "password_change_required" // 403
 	CodeEnrollmentRequired     Code = "enrollment_required"      // 403
+	CodePayloadTooLarge        Code = "payload_too_large"        // 413: the request body is over the limit
 	CodeTooManyAttempts        Code = "too_many_attempts"        // 429
 	CodeCaseBusy               Code = "case_busy"                // 429: too many requests on one case at once; retry after a moment
 	CodeUnavailable            Code = "unavailable"              // 503: Temporal or the database is down

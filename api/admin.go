@@ -60,10 +60,10 @@ func (h *adminHandler) listOrgs(c *gin.Context) {
 }
 
 type orgRequest struct {
-	Code       text   `json:"code" binding:"required" label:"单位代码"`
-	Name       text   `json:"name" binding:"required,min=2,max=30" label:"单位名称"`
+	Code       text   `json:"code" binding:"required,max=12,line" label:"单位代码"`
+	Name       text   `json:"name" binding:"required,min=2,max=30,line" label:"单位名称"`
 	Level      string `json:"level" binding:"chosen,oneof=township village" label:"单位级别"`
-	ParentCode text   `json:"parent_code" binding:"chosen" label:"上级单位"`
+	ParentCode text   `json:"parent_code" binding:"chosen,max=12,line" label:"上级单位"`
 }
 
 // createOrg answers POST /admin/orgs: a township under the county (9-digit code starting
@@ -109,9 +109,9 @@ func (h *adminHandler) createOrg(c *gin.Context) {
 
 type userRequest struct {
 	Username text   `json:"username" binding:"username" label:"用户名"`
-	Name     text   `json:"name" binding:"required,min=2,max=30" label:"姓名"`
+	Name     text   `json:"name" binding:"required,min=2,max=30,name" label:"姓名"`
 	Role     string `json:"role" binding:"chosen,role" label:"角色"`
-	OrgCode  text   `json:"org_code" binding:"chosen" label:"所属单位"`
+	OrgCode  text   `json:"org_code" binding:"chosen,max=12,line" label:"所属单位"`
 	Password string `json:"password" binding:"required,maxbytes=72" label:"初始密码"`
 }
 

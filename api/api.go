@@ -63,6 +63,8 @@ type Deps struct {
 	MetricsToken string
 	// SignIn is the sign-in configuration; the zero value is production's.
 	SignIn SignInPolicy
+	// MaxBody bounds every request body in bytes (--max-body); 0 is DefaultMaxBody.
+	MaxBody int64
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -78,6 +80,9 @@ func New(d Deps) http.Handler {
 	if d.Metrics == nil {
 		d.Metrics = NewRegistry()
 	}
+	if d.MaxBody <= 0 {
+		d.MaxBody = DefaultMaxBody
+	}
 	m := newMetrics(d.Metrics, d.Store, d.Now)
 	r := gin.New()
 	// The lock-out counts per client address: believe X-Forwarded-For only from the
@@ -89,7 +94,7 @@ func New(d Deps) http.Handler {
 	r.Use(securityHeaders, withRequestID, m.observe, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
 		d.Log.Error("panic", "request_id", requestID(c), "panic", v)
 		fail(c, mzflow.Errorf(mzflow.CodeInternal, "内部错误"))
-	}), renderErrors(d.Log))
+	}), renderErrors(d.Log), limitBody(d.MaxBody))
 
 	r.GET("/metrics", metricsGuard(d.MetricsToken), m.handler())
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, StatusView{Status: "ok"}) })

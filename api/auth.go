@@ -89,7 +89,7 @@ func viewUser(u *store.User) userView {
 }
 
 type loginRequest struct {
-	Username text   `json:"username" binding:"required,max=64" label:"用户名"`
+	Username text   `json:"username" binding:"required,max=64,line" label:"用户名"`
 	Password string `json:"password" binding:"required,maxbytes=72" label:"密码"`
 }
 

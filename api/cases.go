@@ -61,11 +61,11 @@ type caseHandler struct {
 // applicantRequest: the ID number is checked by rules.ValidateID (GB 11643), not here.
 // Lengths fit the cases table (VARCHAR(64) name, VARCHAR(32) phone, VARCHAR(255) address).
 type applicantRequest struct {
-	Name          text   `json:"name" binding:"required,min=2,max=30" label:"申请人姓名"`
+	Name          text   `json:"name" binding:"required,min=2,max=30,name" label:"申请人姓名"`
 	IDNumber      string `json:"id_number"`
-	Phone         text   `json:"phone" binding:"max=32" label:"联系电话"`
-	Address       text   `json:"address" binding:"max=200" label:"住址"`
-	HouseholdSize int    `json:"household_size" binding:"min=0,max=50" label:"家庭人口数"`
+	Phone         text   `json:"phone" binding:"max=32,phone" label:"联系电话"`
+	Address       text   `json:"address" binding:"max=200,line" label:"住址"`
+	HouseholdSize int    `json:"household_size" binding:"min=0" label:"家庭人口数"` // at most the rules' max_household_size
 }
 
 // createCaseRequest: the township is looked up (and its code is the registry's) in
@@ -73,10 +73,10 @@ type applicantRequest struct {
 type createCaseRequest struct {
 	Program           mzflow.Program   `json:"program" binding:"chosen,program" label:"救助项目"`
 	TownshipCode      string           `json:"township_code" binding:"chosen" label:"乡镇"`
-	Village           text             `json:"village" binding:"max=64" label:"村（社区）"`
+	Village           text             `json:"village" binding:"max=64,line" label:"村（社区）"`
 	Applicant         applicantRequest `json:"applicant"`
 	Urgent            bool             `json:"urgent"`
-	Category          string           `json:"category" binding:"max=32" label:"认定类别"`
+	Category          text             `json:"category" binding:"max=32,line" label:"认定类别"`
 	RelatedToStaff    bool             `json:"related_to_staff"`
 	HouseholdCategory string           `json:"household_category" binding:"omitempty,oneof=stable unstable" label:"收入类别"`
 	Details           json.RawMessage  `json:"details"`
@@ -96,10 +96,12 @@ func (h *caseHandler) create(c *gin.Context) {
 	ctx := c.Request.Context()
 	// The body is read once, checked by bind's rules and kept: its hash is the request's
 	// identity under an Idempotency-Key.
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
 	var req createCaseRequest
-	if err := c.ShouldBindBodyWithJSON(&req); err != nil {
-		fail(c, bindError(&req, err))
+	if err := c.ShouldBindBodyWith(&req, strictJSON{}); err != nil {
+		fail(c, bindFailure(c, &req, err))
+		return
+	}
+	if !cleaned(c, &req) {
 		return
 	}
 	if !may(c, mzflow.ActFile, mzflow.Program(req.Program)) {
@@ -203,12 +205,16 @@ func (h *caseHandler) validateCreate(ctx context.Context, p *Principal, req *cre
 	if !ok {
 		return in, mzflow.Errorf(mzflow.CodeRuleViolation, "该项目没有规则")
 	}
+	if m := prog.MaxHouseholdSize; m > 0 && req.Applicant.HouseholdSize > m {
+		msg := "家庭人口数不能超过 " + strconv.Itoa(m) + " 人（规则上限）"
+		return in, &mzflow.Error{Code: mzflow.CodeRuleViolation, Message: msg, Details: map[string]any{"applicant.household_size": msg}}
+	}
 	sealed, err := h.keys.Seal([]byte(id))
 	if err != nil {
 		return in, err
 	}
 	return workflows.CaseInput{
-		CaseID: newCaseID(), Program: req.Program, Category: req.Category, TownshipCode: org.Code,
+		CaseID: newCaseID(), Program: req.Program, Category: string(req.Category), TownshipCode: org.Code,
 		CountyCode: h.county, Village: string(req.Village),
 		Applicant: workflows.Applicant{Name: string(req.Applicant.Name), IDSealed: sealed, IDHash: h.keys.Hash(id), IDMasked: rules.MaskID(id),
 			Phone: string(req.Applicant.Phone), Address: string(req.Applicant.Address),
@@ -435,10 +441,10 @@ func (h *caseHandler) list(c *gin.Context) {
 // caseUpdateRequest: whether a reason or content is required is the workflow's answer
 // (comment_required); here only the lengths.
 type caseUpdateRequest struct {
-	Reason   text `json:"reason" binding:"max=2000" label:"原因"`
-	Note     text `json:"note" binding:"max=2000" label:"说明"`
-	Content  text `json:"content" binding:"max=2000" label:"异议内容"`
-	Reporter text `json:"reporter" binding:"max=64" label:"反映人"`
+	Reason   text `json:"reason" binding:"max=2000,para" label:"原因"`
+	Note     text `json:"note" binding:"max=2000,para" label:"说明"`
+	Content  text `json:"content" binding:"max=2000,para" label:"异议内容"`
+	Reporter text `json:"reporter" binding:"max=64,line" label:"反映人"`
 }
 
 func (h *caseHandler) caseUpdate(name string) gin.HandlerFunc {

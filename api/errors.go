@@ -29,6 +29,7 @@ var statusOf = map[mzflow.Code]int{
 	mzflow.CodeWeakPassword:           http.StatusUnprocessableEntity,
 	mzflow.CodePasswordChangeRequired: http.StatusForbidden,
 	mzflow.CodeEnrollmentRequired:     http.StatusForbidden,
+	mzflow.CodePayloadTooLarge:        http.StatusRequestEntityTooLarge,
 	mzflow.CodeTooManyAttempts:        http.StatusTooManyRequests,
 	mzflow.CodeCaseBusy:               http.StatusTooManyRequests,
 	mzflow.CodeUnavailable:            http.StatusServiceUnavailable,

@@ -68,6 +68,9 @@ func bindingSchema(_ string, t reflect.Type, tag reflect.StructTag, schema *open
 		if _, ok := tags["username"]; ok {
 			schema.Pattern = usernamePattern.String()
 		}
+		if _, ok := tags["phone"]; ok {
+			schema.Pattern = mzflow.PhonePattern.String()
+		}
 	case reflect.Slice:
 		// The items were generated with the same tag: the bounds are the list's.
 		if schema.Items != nil && schema.Items.Value != nil {

@@ -65,8 +65,8 @@ func (h *caseHandler) loadTask(c *gin.Context) (*store.Task, *store.Case, bool) 
 // decideRequest: which outcomes a step has and what data it takes are the step table's
 // (workflows), checked by the workflow; here only the lengths.
 type decideRequest struct {
-	Outcome text            `json:"outcome" binding:"max=32" label:"办理结果"`
-	Comment text            `json:"comment" binding:"max=2000" label:"办理意见"`
+	Outcome text            `json:"outcome" binding:"max=32,line" label:"办理结果"`
+	Comment text            `json:"comment" binding:"max=2000,para" label:"办理意见"`
 	Data    json.RawMessage `json:"data"`
 }
 
@@ -112,7 +112,7 @@ func (h *caseHandler) claim(c *gin.Context) {
 // reassignRequest: a missing reason is the workflow's comment_required (422).
 type reassignRequest struct {
 	UserID int64 `json:"user_id" binding:"chosen" label:"改派对象"`
-	Reason text  `json:"reason" binding:"max=2000" label:"改派理由"`
+	Reason text  `json:"reason" binding:"max=2000,para" label:"改派理由"`
 }
 
 func (h *caseHandler) reassign(c *gin.Context) {

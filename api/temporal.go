@@ -81,7 +81,13 @@ func temporalError(err error) error {
 	}
 	var app *temporal.ApplicationError
 	if errors.As(err, &app) && app.Type() != "" {
-		return &mzflow.Error{Code: mzflow.Code(app.Type()), Message: app.Message(), Err: err}
+		e := &mzflow.Error{Code: mzflow.Code(app.Type()), Message: app.Message(), Err: err}
+		// A refusal of one field carries {field: message} (workflows.refuseField).
+		var details map[string]any
+		if app.HasDetails() && app.Details(&details) == nil && len(details) > 0 {
+			e.Details = details
+		}
+		return e
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {

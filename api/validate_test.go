@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/mzflow/mzflow"
 )
 
 // bindAnswer posts body to a route that only binds it into a new T, through the API's
@@ -18,7 +20,7 @@ import (
 func bindAnswer[T any](t *testing.T, body string) (int, *ErrorView) {
 	t.Helper()
 	r := gin.New()
-	r.Use(renderErrors(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	r.Use(renderErrors(slog.New(slog.NewTextHandler(io.Discard, nil))), limitBody(DefaultMaxBody))
 	r.POST("/", func(c *gin.Context) {
 		var req T
 		if bind(c, &req) {
@@ -93,9 +95,9 @@ func TestRequestShape(t *testing.T) {
 			code: "validation_failed", message: "住址不能超过 200 个字",
 			details: map[string]string{"applicant.address": "住址不能超过 200 个字"}},
 		{name: "CaseNameAndSize", bind: bindsAs[createCaseRequest](),
-			body: createCase(map[string]any{"applicant": applicant(map[string]any{"name": " 张 ", "household_size": 51})}),
-			code: "validation_failed", message: "请填写申请人姓名（2–30 个字）；家庭人口数应在 0–50 之间",
-			details: map[string]string{"applicant.name": "请填写申请人姓名（2–30 个字）", "applicant.household_size": "家庭人口数应在 0–50 之间"}},
+			body: createCase(map[string]any{"applicant": applicant(map[string]any{"name": " 张 ", "household_size": -1})}),
+			code: "validation_failed", message: "请填写申请人姓名（2–30 个字）；家庭人口数不能小于 0",
+			details: map[string]string{"applicant.name": "请填写申请人姓名（2–30 个字）", "applicant.household_size": "家庭人口数不能小于 0"}},
 		{name: "CaseMissing", bind: bindsAs[createCaseRequest](), body: map[string]any{"applicant": map[string]any{"name": "张三"}},
 			code: "validation_failed", message: "请选择救助项目；请选择乡镇",
 			details: map[string]string{"program": "请选择救助项目", "township_code": "请选择乡镇"}},
@@ -111,8 +113,8 @@ func TestRequestShape(t *testing.T) {
 			code: "validation_failed", message: "办理意见不能超过 2000 个字",
 			details: map[string]string{"comment": "办理意见不能超过 2000 个字"}},
 		{name: "DecideHugeBody", bind: bindsAs[decideRequest](), body: map[string]any{"outcome": "approve",
-			"data": map[string]any{"note": strings.Repeat("x", maxBody)}},
-			code: "bad_request", message: "请求内容过大（不能超过 64 KB）"},
+			"data": map[string]any{"note": strings.Repeat("x", DefaultMaxBody)}},
+			code: "payload_too_large", message: "请求内容过大（不能超过 64 KB），请精简后重试"},
 
 		{name: "ReassignOK", bind: bindsAs[reassignRequest](), body: map[string]any{"user_id": 5}},
 		{name: "ReassignNoUser", bind: bindsAs[reassignRequest](), body: map[string]any{"reason": strings.Repeat("因", 2001)},
@@ -158,8 +160,9 @@ func TestRequestShape(t *testing.T) {
 				}
 				return
 			}
-			if status != http.StatusBadRequest || got == nil || string(got.Error.Code) != tc.code || got.Error.Message != tc.message {
-				t.Fatalf("bind = %d %+v, want 400 %s %q", status, got, tc.code, tc.message)
+			wantStatus := statusOf[mzflow.Code(tc.code)]
+			if status != wantStatus || got == nil || string(got.Error.Code) != tc.code || got.Error.Message != tc.message {
+				t.Fatalf("bind = %d %+v, want %d %s %q", status, got, wantStatus, tc.code, tc.message)
 			}
 			want := map[string]any{}
 			for k, v := range tc.details {

@@ -28,6 +28,13 @@ func withCommon(p *Program) *Program {
 	p.RemindBefore = wd(1)                                                       // product default (§0)
 	p.Escalation = []mzflow.Role{mzflow.RoleTownshipHead, mzflow.RoleSupervisor} // §0 responsibility chain
 	p.EscalateEvery = wd(2)                                                      // product default (§0)
+	// Sanity bounds, the product's defaults (no text sets them): the largest households
+	// registered are well under 20 people; a monthly income, amount or one-off grant
+	// beyond these is a typing error or an attack, never a case.
+	p.MaxHouseholdSize = 20
+	p.MaxIncomeMonthly = 100000
+	p.MaxAmountMonthly = 20000
+	p.MaxAmount = 100000
 	return p
 }
 

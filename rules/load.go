@@ -215,7 +215,8 @@ func (w *walker) top(r *Rules, root *yaml.Node) error {
 
 // programFields lists the keys a program may set, for the unknown-field message.
 const programFields = "name、overall_limit、extended_limit、count_publicity、spot_check_rate、remind_before、" +
-	"escalation、escalate_every、township_cap、recheck_months、steps"
+	"escalation、escalate_every、township_cap、max_household_size、max_income_monthly、max_amount_monthly、max_amount、" +
+	"recheck_months、steps"
 
 func (w *walker) program(p *Program, n *yaml.Node, path string) error {
 	return w.mapping(n, path, func(k, v *yaml.Node, path string) error {
@@ -277,6 +278,35 @@ func (w *walker) program(p *Program, n *yaml.Node, path string) error {
 				return w.errorf(s, path, "%s", msg)
 			}
 			p.TownshipCap = f
+		case "max_household_size":
+			s, err := w.scalar(v, path)
+			if err != nil {
+				return err
+			}
+			var n int
+			if s.ShortTag() != "!!int" || s.Decode(&n) != nil {
+				return w.errorf(s, path, "应为整数（人），实际为%s", kindName(s))
+			}
+			if msg := checkHousehold(n); msg != "" {
+				return w.errorf(s, path, "%s", msg)
+			}
+			p.MaxHouseholdSize = n
+		case "max_income_monthly", "max_amount_monthly", "max_amount":
+			f, s, err := w.number(v, path)
+			if err != nil {
+				return err
+			}
+			if msg := checkMaxAmount(f); msg != "" {
+				return w.errorf(s, path, "%s", msg)
+			}
+			switch k.Value {
+			case "max_income_monthly":
+				p.MaxIncomeMonthly = f
+			case "max_amount_monthly":
+				p.MaxAmountMonthly = f
+			default:
+				p.MaxAmount = f
+			}
 		case "escalation":
 			return w.escalation(p, v, path)
 		case "recheck_months":

@@ -55,6 +55,17 @@ type Program struct {
 	// TownshipCap is the amount in yuan a township may approve alone (linshi); above it
 	// the case goes to the county. Zero for programs without delegation.
 	TownshipCap float64 `json:"township_cap" yaml:"township_cap"`
+	// The bounds of what a case may carry, so an absurd number (a household of a million,
+	// 1e308 yuan a month) is refused with the field named instead of approved. No national
+	// text sets them; they are the product's sanity limits, set per county.
+	// MaxHouseholdSize bounds household_size at filing and members at the investigation.
+	MaxHouseholdSize int `json:"max_household_size" yaml:"max_household_size"`
+	// MaxIncomeMonthly bounds the household's monthly income the investigation records.
+	MaxIncomeMonthly float64 `json:"max_income_monthly" yaml:"max_income_monthly"`
+	// MaxAmountMonthly bounds a monthly amount proposed, decided or adjusted.
+	MaxAmountMonthly float64 `json:"max_amount_monthly" yaml:"max_amount_monthly"`
+	// MaxAmount bounds a one-off amount (临时救助).
+	MaxAmount float64 `json:"max_amount" yaml:"max_amount"`
 	// RecheckMonths is the re-check cycle in months by household category ("stable",
 	// "unstable"), for programs with a recheck step (dibao, tekun).
 	RecheckMonths map[string]int `json:"recheck_months" yaml:"recheck_months"`
@@ -238,6 +249,9 @@ func (p *Program) check() *fieldError {
 	if msg := checkCap(p.TownshipCap); msg != "" {
 		return &fieldError{"township_cap", msg}
 	}
+	if fe := p.checkBounds(); fe != nil {
+		return fe
+	}
 	if len(p.Escalation) == 0 {
 		return &fieldError{"escalation", "督办升级链至少需要一个角色"}
 	}
@@ -305,6 +319,40 @@ func checkLimit(l mzflow.Limit) string {
 	}
 	if _, err := mzflow.ParseLimit(l.String()); err != nil {
 		return err.Error()
+	}
+	return ""
+}
+
+// MaxHouseholdLimit is the largest max_household_size a county may set.
+const MaxHouseholdLimit = 100
+
+func (p *Program) checkBounds() *fieldError {
+	if msg := checkHousehold(p.MaxHouseholdSize); msg != "" {
+		return &fieldError{"max_household_size", msg}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"max_income_monthly", p.MaxIncomeMonthly}, {"max_amount_monthly", p.MaxAmountMonthly}, {"max_amount", p.MaxAmount}} {
+		if msg := checkMaxAmount(f.v); msg != "" {
+			return &fieldError{f.name, msg}
+		}
+	}
+	return nil
+}
+
+func checkHousehold(n int) string {
+	if n < 1 || n > MaxHouseholdLimit {
+		return fmt.Sprintf("家庭人口上限 %d 应在 1 到 %d 之间", n, MaxHouseholdLimit)
+	}
+	return ""
+}
+
+// checkMaxAmount: an upper bound in yuan, above zero and at most a billion (a float64
+// holds every such amount to the fen).
+func checkMaxAmount(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 || f > 1e9 {
+		return fmt.Sprintf("金额上限 %v 应为大于0、不超过 10 亿的金额（元）", f)
 	}
 	return ""
 }

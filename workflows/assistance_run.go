@@ -70,7 +70,9 @@ func (r *caseRun) orgAt(level mzflow.OrgLevel) string {
 	return r.in.CountyCode
 }
 
-func (r *caseRun) facts() Facts { return Facts{HomeVisit: r.st.SpotCheck || r.st.HomeVisit} }
+func (r *caseRun) facts() Facts {
+	return Facts{HomeVisit: r.st.SpotCheck || r.st.HomeVisit, Bounds: BoundsOf(r.in.Rules)}
+}
 
 // mayAct checks role, organisation and the four-eyes rule.
 func (r *caseRun) mayAct(t *Task, actor Actor) error {
@@ -161,6 +163,12 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		if len([]rune(in.Content)) < 2 {
 			return refuse(mzflow.CodeInvalid, "请填写异议内容")
 		}
+		if err := checkText("content", "异议内容", in.Content, maxText); err != nil {
+			return err
+		}
+		if err := checkLine("reporter", "反映人", in.Reporter, maxReporter); err != nil {
+			return err
+		}
 		if err := r.may(in.Actor, mzflow.ActObject); err != nil {
 			return err
 		}
@@ -179,6 +187,9 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		if in.Reason == "" {
 			return refuse(mzflow.CodeCommentRequired, "请填写撤回原因")
 		}
+		if err := checkText("reason", "撤回原因", in.Reason, maxText); err != nil {
+			return err
+		}
 		if err := r.may(in.Actor, mzflow.ActWithdraw); err != nil {
 			return err
 		}
@@ -192,6 +203,9 @@ func (r *caseRun) register(ctx workflow.Context) error {
 	}, func(in ReasonInput) error {
 		if r.st.Status != mzflow.StatusAwaitingMaterials || r.materials != nil {
 			return refuse(mzflow.CodeConflict, "该申请不在补正材料状态")
+		}
+		if err := checkText("note", "补正说明", in.Reason, maxText); err != nil {
+			return err
 		}
 		if err := r.may(in.Actor, mzflow.ActMaterials); err != nil {
 			return err
@@ -212,6 +226,9 @@ func (r *caseRun) register(ctx workflow.Context) error {
 		}
 		if in.Reason == "" {
 			return refuse(mzflow.CodeCommentRequired, "请填写延期原因")
+		}
+		if err := checkText("reason", "延期原因", in.Reason, maxText); err != nil {
+			return err
 		}
 		return r.may(in.Actor, mzflow.ActExtend)
 	}); err != nil {

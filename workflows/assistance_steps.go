@@ -125,7 +125,7 @@ type (
 	}
 	HomeVisit struct {
 		VisitedAt string   `json:"visited_at" label:"入户日期" type:"date" required:"true"`
-		Visitors  []string `json:"visitors" label:"核查人员" type:"names" min:"1" required:"true"`
+		Visitors  []string `json:"visitors" label:"核查人员" type:"names" min:"2" required:"true"`
 	}
 	// NoticeData is how the written notice (书面告知) reached the applicant.
 	NoticeData struct {
@@ -134,24 +134,37 @@ type (
 	}
 )
 
+// The lengths of the texts in step data, in characters: a name fits the 64-character
+// columns names go to, an item or a method a line of the notice.
+const (
+	maxNameLen   = 30
+	maxNames     = 20
+	maxItemLen   = 100
+	maxItems     = 50
+	maxMethodLen = 32
+)
+
 func (d *MissingItemsData) Validate(Facts) *FieldError {
 	if len(nonEmpty(d.MissingItems)) == 0 {
 		return &FieldError{"missing_items", "请一次性列明需补正的全部材料"}
 	}
-	return nil
+	return lines(d.MissingItems, "missing_items", "需补正材料", maxItems, maxItemLen)
 }
 
-func (d *InvestigationData) Validate(Facts) *FieldError {
+func (d *InvestigationData) Validate(f Facts) *FieldError {
 	if d.HouseholdIncome == nil || *d.HouseholdIncome < 0 {
 		return &FieldError{"household_income_monthly", "请填写家庭月收入（元）"}
+	}
+	if fe := atMost(*d.HouseholdIncome, f.Bounds.IncomeMonthly, "household_income_monthly", "家庭月收入"); fe != nil {
+		return fe
 	}
 	if d.Members == nil || *d.Members < 1 {
 		return &FieldError{"members", "请填写家庭人口数"}
 	}
-	if len(nonEmpty(d.Investigators)) < 2 {
-		return &FieldError{"investigators", "入户调查人员不少于 2 人"}
+	if m := f.Bounds.Members; m > 0 && *d.Members > m {
+		return &FieldError{"members", sprintf("家庭人口不能超过 %d 人（规则上限）", m)}
 	}
-	return nil
+	return names(d.Investigators, "investigators", "入户调查人员", 2)
 }
 
 func (d *InfoCheckData) Validate(Facts) *FieldError {
@@ -161,22 +174,38 @@ func (d *InfoCheckData) Validate(Facts) *FieldError {
 	return nil
 }
 
-func (d *ProposedAmountData) Validate(Facts) *FieldError {
-	return positive(d.ProposedAmountMonthly, "proposed_amount_monthly")
+func (d *ProposedAmountData) Validate(f Facts) *FieldError {
+	return amount(d.ProposedAmountMonthly, f.Bounds.AmountMonthly, "proposed_amount_monthly", "拟保障金额")
 }
 
-func (d *AmountData) Validate(Facts) *FieldError { return positive(d.Amount, "amount") }
-
-func (d *AmountMonthlyData) Validate(Facts) *FieldError {
-	return positive(d.AmountMonthly, "amount_monthly")
+func (d *AmountData) Validate(f Facts) *FieldError {
+	return amount(d.Amount, f.Bounds.Amount, "amount", "救助金额")
 }
 
+func (d *AmountMonthlyData) Validate(f Facts) *FieldError {
+	return amount(d.AmountMonthly, f.Bounds.AmountMonthly, "amount_monthly", "核定保障金额")
+}
+
+// Validate: a home visit is required on some cases; when one is sent it is checked
+// whether required or not, since it is recorded either way.
 func (d *HomeVisitData) Validate(f Facts) *FieldError {
-	if !f.HomeVisit {
+	if d.HomeVisit == nil {
+		if f.HomeVisit {
+			return &FieldError{"home_visit", "本案须入户核查，请填写入户时间和核查人员"}
+		}
 		return nil
 	}
-	if d.HomeVisit == nil || d.HomeVisit.VisitedAt == "" || len(nonEmpty(d.HomeVisit.Visitors)) == 0 {
+	if d.HomeVisit.VisitedAt == "" && len(nonEmpty(d.HomeVisit.Visitors)) == 0 && !f.HomeVisit {
+		return nil
+	}
+	if d.HomeVisit.VisitedAt == "" || len(nonEmpty(d.HomeVisit.Visitors)) == 0 {
 		return &FieldError{"home_visit", "本案须入户核查，请填写入户时间和核查人员"}
+	}
+	if !isDate(d.HomeVisit.VisitedAt) {
+		return &FieldError{"home_visit", "入户日期应为 YYYY-MM-DD"}
+	}
+	if fe := names(d.HomeVisit.Visitors, "home_visit", "核查人员", 2); fe != nil {
+		return fe
 	}
 	return nil
 }
@@ -184,6 +213,15 @@ func (d *HomeVisitData) Validate(f Facts) *FieldError {
 func (d *NoticeData) Validate(Facts) *FieldError {
 	if d.DeliveredAt == "" || strings.TrimSpace(d.Method) == "" {
 		return &FieldError{"delivered_at", "请填写送达时间和送达方式"}
+	}
+	if !isDate(d.DeliveredAt) {
+		return &FieldError{"delivered_at", "送达日期应为 YYYY-MM-DD"}
+	}
+	if why := mzflow.CheckLine(d.Method); why != "" {
+		return &FieldError{"method", "送达方式" + why}
+	}
+	if len([]rune(d.Method)) > maxMethodLen {
+		return &FieldError{"method", sprintf("送达方式不能超过 %d 个字", maxMethodLen)}
 	}
 	return nil
 }

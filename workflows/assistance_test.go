@@ -177,7 +177,7 @@ var (
 	pass          = map[string]any{"result": "pass"}
 	proposed      = map[string]any{"proposed_amount_monthly": 680}
 	grant         = map[string]any{"amount_monthly": 700}
-	homeVisit     = map[string]any{"home_visit": map[string]any{"visited_at": "2026-03-20", "visitors": []string{"刘洋"}}}
+	homeVisit     = map[string]any{"home_visit": map[string]any{"visited_at": "2026-03-20", "visitors": []string{"刘洋", "王芳"}}}
 )
 
 // Mon 2026-03-02 09:00 in China: an ordinary working week.

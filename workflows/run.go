@@ -245,3 +245,9 @@ func (r *run) resume() {
 func refuse(code mzflow.Code, format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(sprintf(format, args...), string(code), nil)
 }
+
+// refuseField is refuse for one field: the message names it, and the error's details
+// ({field: message}) become the API answer's details.
+func refuseField(code mzflow.Code, field, msg string) error {
+	return temporal.NewNonRetryableApplicationError(msg, string(code), nil, map[string]any{field: msg})
+}

@@ -256,6 +256,9 @@ func (r *run) registerSteps(ctx workflow.Context) error {
 		if in.Reason == "" {
 			return refuse(mzflow.CodeCommentRequired, "请填写改派原因")
 		}
+		if err := checkText("reason", "改派理由", in.Reason, maxText); err != nil {
+			return err
+		}
 		return r.host.mayReassign(t, in.Actor)
 	})
 }
@@ -294,6 +297,12 @@ func (r *run) validateDecide(in DecideInput) error {
 	if t.AssigneeID != 0 && t.AssigneeID != in.Actor.ID {
 		return refuse(mzflow.CodeTaskClaimed, "该任务已由他人认领")
 	}
+	if err := checkText("comment", "办理意见", in.Comment, maxText); err != nil {
+		return err
+	}
+	if len(in.Data) > maxData {
+		return refuseField(mzflow.CodeRuleViolation, "data", "办理数据过大")
+	}
 	def, _ := r.steps.Step(t.Step)
 	o, ok := def.Outcome(in.Outcome)
 	if !ok {
@@ -303,7 +312,41 @@ func (r *run) validateDecide(in DecideInput) error {
 		return refuse(mzflow.CodeCommentRequired, "退回、不予批准或停保必须填写理由")
 	}
 	if _, err := o.ParseData(in.Data, r.host.facts()); err != nil {
+		if fe, ok := err.(*FieldError); ok {
+			return refuseField(mzflow.CodeRuleViolation, "data."+fe.Field, fe.Message)
+		}
 		return refuse(mzflow.CodeRuleViolation, "%s", err.Error())
+	}
+	return nil
+}
+
+// The bounds of the texts an update carries, as the API's (and the columns'): a comment
+// or reason of 2 000 characters, a reporter of 64, a decision's data of 16 KB.
+const (
+	maxText     = 2000
+	maxReporter = 64
+	maxData     = 16 << 10
+)
+
+// checkText refuses multi-line text the API would refuse (mzflow.CheckText, length), so
+// a caller that bypasses the API records nothing the API would not.
+func checkText(field, label, s string, max int) error {
+	if why := mzflow.CheckText(s); why != "" {
+		return refuseField(mzflow.CodeInvalid, field, label+why)
+	}
+	if len([]rune(s)) > max {
+		return refuseField(mzflow.CodeInvalid, field, label+"不能超过 "+strconv.Itoa(max)+" 个字")
+	}
+	return nil
+}
+
+// checkLine is checkText for single-line text.
+func checkLine(field, label, s string, max int) error {
+	if why := mzflow.CheckLine(s); why != "" {
+		return refuseField(mzflow.CodeInvalid, field, label+why)
+	}
+	if len([]rune(s)) > max {
+		return refuseField(mzflow.CodeInvalid, field, label+"不能超过 "+strconv.Itoa(max)+" 个字")
 	}
 	return nil
 }
@@ -315,10 +358,11 @@ func (r *run) decide(ctx workflow.Context, in DecideInput) (UpdateResult, error)
 	t := r.task(in.TaskID)
 	d := &Decision{Outcome: in.Outcome, Comment: in.Comment, Data: in.Data, Actor: in.Actor, At: workflow.Now(ctx), RequestID: in.RequestID}
 	// The validator accepted this data in the same state; a replay does not run
-	// validators, so the handler parses it again.
+	// validators, so the handler decodes it again, without validating: a decision
+	// recorded before a check was added (or tightened) replays as it was applied.
 	if def, ok := r.steps.Step(t.Step); ok {
 		if o, ok := def.Outcome(in.Outcome); ok {
-			d.data, _ = o.ParseData(in.Data, r.host.facts())
+			d.data, _ = o.decode(in.Data)
 		}
 	}
 	t.Decision = d

@@ -3,12 +3,15 @@ package workflows
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/rules"
 )
 
 // StepDef is one row of a process's step table: the step's code, its Chinese name, the
@@ -54,6 +57,23 @@ type StepData interface {
 // Facts are the case facts a data check depends on.
 type Facts struct {
 	HomeVisit bool // the county review must record a home visit (spot-checked, objection, staff-related)
+	Bounds    Bounds
+}
+
+// Bounds are the largest amounts and counts the case's rules allow (rules.Program's
+// max_* values). A case started before the rules had them carries zeros: nothing is
+// bounded for it, as when it started, so its history replays the same.
+type Bounds struct {
+	Members       int
+	IncomeMonthly float64
+	AmountMonthly float64
+	Amount        float64
+}
+
+// BoundsOf reads the bounds from a program's rules.
+func BoundsOf(p rules.Program) Bounds {
+	return Bounds{Members: p.MaxHouseholdSize, IncomeMonthly: p.MaxIncomeMonthly,
+		AmountMonthly: p.MaxAmountMonthly, Amount: p.MaxAmount}
 }
 
 // FieldError names the data field a check refused and says why, in Chinese.
@@ -113,15 +133,28 @@ func (o OutcomeDef) ParseData(raw json.RawMessage, facts Facts) (StepData, error
 	if o.Data == nil {
 		return nil, nil
 	}
+	d, err := o.decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if fe := d.Validate(facts); fe != nil {
+		return nil, fe
+	}
+	return d, nil
+}
+
+// decode decodes a decision's data for the outcome without validating it: what the
+// update handler does with data its validator accepted.
+func (o OutcomeDef) decode(raw json.RawMessage) (StepData, error) {
+	if o.Data == nil {
+		return nil, nil
+	}
 	d := o.Data()
 	if len(raw) > 0 && string(raw) != "null" {
 		err := json.Unmarshal(raw, d) //workflowcheck:ignore (decoding into a struct is deterministic)
 		if err != nil {
 			return nil, decodeError(err)
 		}
-	}
-	if fe := d.Validate(facts); fe != nil {
-		return nil, fe
 	}
 	return d, nil
 }
@@ -130,7 +163,11 @@ func (o OutcomeDef) ParseData(raw json.RawMessage, facts Facts) (StepData, error
 func decodeError(err error) *FieldError {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return &FieldError{Field: strings.SplitN(te.Field, ".", 2)[0], Message: "格式不正确"}
+		msg := "格式不正确"
+		if strings.HasPrefix(te.Value, "number") {
+			msg = "不是有效的数字" // 1e309: too large for any amount
+		}
+		return &FieldError{Field: strings.SplitN(te.Field, ".", 2)[0], Message: msg}
 	}
 	return &FieldError{Field: "data", Message: "办理数据格式不正确"}
 }
@@ -215,11 +252,66 @@ func splitTag(s string) []string {
 
 // Checks the data types share.
 
-func positive(v *float64, field string) *FieldError {
-	if v == nil || *v <= 0 {
+// amount checks a required amount in yuan: above zero and within the rules' bound (none
+// when max is 0, a case started before the bounds).
+func amount(v *float64, max float64, field, label string) *FieldError {
+	if v == nil || *v <= 0 || math.IsNaN(*v) {
 		return &FieldError{field, "请填写大于 0 的金额（元）"}
 	}
+	return atMost(*v, max, field, label)
+}
+
+func atMost(v, max float64, field, label string) *FieldError {
+	if math.IsInf(v, 0) || math.IsNaN(v) || max > 0 && v > max {
+		return &FieldError{field, label + "不能超过 " + strconv.FormatFloat(max, 'f', -1, 64) + " 元（规则上限）"}
+	}
 	return nil
+}
+
+// names checks a list of people: each a person's name (mzflow.CheckName) of at most
+// maxNameLen characters, at most maxNames of them, and at least min different people once
+// normalised (张三 twice is one investigator).
+func names(ss []string, field, label string, min int) *FieldError {
+	if len(ss) > maxNames {
+		return &FieldError{field, label + "最多 " + strconv.Itoa(maxNames) + " 人"}
+	}
+	for _, n := range ss {
+		if strings.TrimSpace(n) == "" {
+			continue
+		}
+		if why := mzflow.CheckName(n); why != "" {
+			return &FieldError{field, label + "的姓名" + why}
+		}
+		if len([]rune(n)) > maxNameLen {
+			return &FieldError{field, label + "的姓名不能超过 " + strconv.Itoa(maxNameLen) + " 个字"}
+		}
+	}
+	if mzflow.DistinctNames(ss) < min {
+		return &FieldError{field, label + "不少于 " + strconv.Itoa(min) + " 人（不同的人）"}
+	}
+	return nil
+}
+
+// lines checks a list of single-line texts.
+func lines(ss []string, field, label string, maxN, maxLen int) *FieldError {
+	if len(ss) > maxN {
+		return &FieldError{field, label + "最多 " + strconv.Itoa(maxN) + " 项"}
+	}
+	for _, s := range ss {
+		if why := mzflow.CheckLine(s); why != "" {
+			return &FieldError{field, label + why}
+		}
+		if len([]rune(s)) > maxLen {
+			return &FieldError{field, label + "每项不能超过 " + strconv.Itoa(maxLen) + " 个字"}
+		}
+	}
+	return nil
+}
+
+// isDate reports whether s is a calendar date written YYYY-MM-DD.
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 func nonEmpty(ss []string) []string {

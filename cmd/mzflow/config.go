@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/api"
 	"github.com/mzflow/mzflow/calendar"
 	"github.com/mzflow/mzflow/privacy"
 	"github.com/mzflow/mzflow/rules"
@@ -28,6 +29,7 @@ type common struct {
 	secretKey string
 	// metricsToken guards the API's /metrics (a bearer token for Prometheus).
 	metricsToken string
+	maxBody      int64
 }
 
 func (c *common) flags(fs *pflag.FlagSet) {
@@ -35,6 +37,7 @@ func (c *common) flags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.metricsToken, "metrics-token", "", "bearer token Prometheus sends to the API's /metrics; empty: not served there (mzflow dev keeps one in the data folder); prefer MZFLOW_METRICS_TOKEN")
+	fs.Int64Var(&c.maxBody, "max-body", api.DefaultMaxBody, "largest request body in bytes; a larger one is answered 413 (64 KB holds the largest filing or calendar year)")
 	fs.StringVar(&c.secretKey, "secret-key", "", "master key (base64 or hex, ≥32 bytes) sealing ID numbers and Temporal payloads; prefer MZFLOW_SECRET_KEY")
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -173,7 +174,7 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
 			Workflows: tc, Keys: keys,
 			Tell: &api.BatchTeller{Service: tc.WorkflowService(), Payloads: keys.DataConverter(), Namespace: "default"}, County: county, Log: log, Web: web.Handler(), Metrics: reg, SignIn: signIn,
-			MetricsToken: cfg.metricsToken}),
+			MetricsToken: cfg.metricsToken, MaxBody: cfg.maxBody}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)
@@ -217,7 +218,8 @@ func protectData(dir string) error {
 	}
 	for _, e := range entries {
 		if e.Type().IsRegular() {
-			if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil {
+			// A rollback journal SQLite removed since the listing is gone, not exposed.
+			if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("data folder: %w", err)
 			}
 		}

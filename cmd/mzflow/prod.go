@@ -166,7 +166,7 @@ func apiCmd() *cobra.Command {
 				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
 					Workflows: cn.tc, Keys: cn.keys, County: county,
 					Tell: &api.BatchTeller{Service: cn.tc.WorkflowService(), Payloads: cn.keys.DataConverter(), Namespace: cfg.namespace}, Log: log, Web: web.Handler(), Metrics: cn.metrics, SignIn: policy,
-					MetricsToken: cfg.metricsToken})}
+					MetricsToken: cfg.metricsToken, MaxBody: cfg.maxBody})}
 			errc := make(chan error, 1)
 			if tlsCert != "" {
 				// Served over TLS itself (等保 level three: personal data encrypted in transit);

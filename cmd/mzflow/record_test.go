@@ -45,12 +45,12 @@ func TestRecordHistories(t *testing.T) {
 	s := startDevWith(t, cfg)
 	e := &e2e{t: t, base: s.url, tokens: map[string]string{}}
 	notice := map[string]any{"outcome": "complete", "data": map[string]any{"delivered_at": "2026-11-23", "method": "当面送达"}}
-	visit := map[string]any{"outcome": "approve", "data": map[string]any{"home_visit": map[string]any{"visited_at": "2026-11-23", "visitors": []string{"刘洋"}}}}
+	visit := map[string]any{"outcome": "approve", "data": map[string]any{"home_visit": map[string]any{"visited_at": "2026-11-23", "visitors": []string{"刘洋", "王芳"}}}}
 
 	cases := map[string]string{}
 	file := func(name, program, id string, extra map[string]any) string {
 		body := map[string]any{"program": program, "township_code": "349901100",
-			"applicant": map[string]any{"name": "测试" + name, "id_number": id}}
+			"applicant": map[string]any{"name": "测试" + strings.ReplaceAll(name, "_", ""), "id_number": id}}
 		for k, v := range extra {
 			body[k] = v
 		}

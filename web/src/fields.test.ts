@@ -79,7 +79,7 @@ describe('checkDecision', () => {
     expect(checkDecision(s, f, spotChecked).home_visit).toBe('本案须入户核查，请填写入户日期和核查人员')
     expect(checkDecision(s, f, plain)).toEqual({})
     f.values.home_visit = { visited_at: '', visitors: '李四' }
-    expect(checkDecision(s, f, plain).home_visit).toBe('入户核查：请填写入户日期')
+    expect(checkDecision(s, f, plain).home_visit).toBe('入户核查：请填写入户日期；核查人员不少于 2 人')
     f.values.home_visit = { visited_at: '2026-11-20', visitors: '李四 钱七' }
     expect(checkDecision(s, f, spotChecked)).toEqual({})
   })
