@@ -103,6 +103,7 @@ func (h *authHandler) login(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now, username := h.now(), string(req.Username)
+	c.Set(auditUsernameKey, username)
 	th, err := h.store.LoginThrottle(ctx, username)
 	if err != nil {
 		fail(c, err)

@@ -28,6 +28,7 @@ var statusOf = map[mzflow.Code]int{
 	mzflow.CodeRuleViolation:      http.StatusUnprocessableEntity,
 	mzflow.CodeTooManyAttempts:    http.StatusTooManyRequests,
 	mzflow.CodeCaseBusy:           http.StatusTooManyRequests,
+	mzflow.CodeRevealCapReached:   http.StatusTooManyRequests,
 	mzflow.CodeUnavailable:        http.StatusServiceUnavailable,
 	mzflow.CodeInternal:           http.StatusInternalServerError,
 }
