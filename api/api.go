@@ -77,6 +77,9 @@ func New(d Deps) http.Handler {
 	}
 	m := newMetrics(d.Metrics, d.Store, d.Now)
 	r := gin.New()
+	// gin trusts X-Forwarded-For from anyone by default, which would let a client write
+	// any address into the audit log: only a proxy on the same host is believed.
+	_ = r.SetTrustedProxies([]string{"127.0.0.1", "::1"})
 	// The auditor wraps the error renderer and the recovery, so it sees every answer's
 	// final status, and holds back mutating answers until their audit row is written.
 	audit := &auditor{store: d.Store, users: d.Store, log: d.Log, now: d.Now}

@@ -201,3 +201,17 @@ func TestAuditRetentionJob(t *testing.T) {
 		}
 	})
 }
+
+// The address is the connection's unless it comes from a proxy on the same host: a
+// client cannot write another address into the audit log with X-Forwarded-For.
+func TestAuditAddressIsNotForged(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	req := httptest.NewRequest("POST", "/api/v1/auth/login", bytes.NewBufferString(`{"username":"clerk_yl","password":"x"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", "10.9.9.9")
+	f.h.ServeHTTP(httptest.NewRecorder(), req)
+	rows := f.auditRows(t, "")
+	if len(rows) != 1 || rows[0].Address != "192.0.2.1" {
+		t.Errorf("rows %+v, want one with the connection's address 192.0.2.1", rows)
+	}
+}
