@@ -32,6 +32,7 @@ const (
 	CodePayloadTooLarge        Code = "payload_too_large"        // 413: the request body is over the limit
 	CodeTooManyAttempts        Code = "too_many_attempts"        // 429
 	CodeCaseBusy               Code = "case_busy"                // 429: too many requests on one case at once; retry after a moment
+	CodeRevealCapReached       Code = "reveal_cap_reached"       // 429: the day's reveals of full ID numbers are used up
 	CodeUnavailable            Code = "unavailable"              // 503: Temporal or the database is down
 	CodeInternal               Code = "internal"                 // 500
 )

@@ -18,6 +18,7 @@ import (
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
 	"github.com/mzflow/mzflow/rules"
+	"github.com/mzflow/mzflow/store"
 	"github.com/mzflow/mzflow/workflows"
 )
 
@@ -29,6 +30,8 @@ type Store interface {
 	OverdueStore
 	MetricsStore
 	AdminStore
+	AuditStore
+	AppendCaseEvent(ctx context.Context, caseID string, e store.TimelineEvent) (int, error)
 	Ping(ctx context.Context) error
 }
 
@@ -85,13 +88,17 @@ func New(d Deps) http.Handler {
 	}
 	m := newMetrics(d.Metrics, d.Store, d.Now)
 	r := gin.New()
-	// The lock-out counts per client address: believe X-Forwarded-For only from the
-	// configured proxies (gin trusts every address unless told otherwise).
+	// The lock-out and the audit log count per client address: believe X-Forwarded-For
+	// only from the configured proxies (gin trusts every address unless told otherwise,
+	// which would let a client write any address into the audit log).
 	if err := r.SetTrustedProxies(d.SignIn.TrustedProxies); err != nil {
 		d.Log.Error("trusted proxies: none trusted", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(securityHeaders, withRequestID, m.observe, accessLog(d.Log), gin.CustomRecovery(func(c *gin.Context, v any) {
+	// The auditor wraps the error renderer and the recovery, so it sees every answer's
+	// final status, and holds back mutating answers until their audit row is written.
+	audit := &auditor{store: d.Store, users: d.Store, log: d.Log, now: d.Now}
+	r.Use(securityHeaders, withRequestID, m.observe, accessLog(d.Log), audit.handle, gin.CustomRecovery(func(c *gin.Context, v any) {
 		d.Log.Error("panic", "request_id", requestID(c), "panic", v)
 		fail(c, mzflow.Errorf(mzflow.CodeInternal, "内部错误"))
 	}), renderErrors(d.Log), limitBody(d.MaxBody))
@@ -117,7 +124,7 @@ func New(d Deps) http.Handler {
 	auth := &authHandler{store: d.Store, keys: d.Keys, policy: d.SignIn, now: d.Now}
 	cal := &calendarHandler{cal: d.Calendar, store: d.Store, tell: d.Tell, log: d.Log, now: d.Now}
 	rh := &rulesHandler{rules: d.Rules}
-	ch := &caseHandler{metrics: m, store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, log: d.Log, now: d.Now, county: d.County}
+	ch := &caseHandler{metrics: m, store: d.Store, wf: d.Workflows, keys: d.Keys, cal: d.Calendar, rules: d.Rules, log: d.Log, now: d.Now, county: d.County, audit: d.Store}
 	sh := &overdueHandler{store: d.Store, cases: ch, cal: d.Calendar, now: d.Now}
 
 	v1 := r.Group("/api/v1")
@@ -176,6 +183,12 @@ func New(d Deps) http.Handler {
 	admin.DELETE("/users/:id/totp", sec, ah.resetSecondFactor)
 	admin.GET("/signin-policy", sec, ah.signInPolicy)
 	in.POST("/me/password", ah.changePassword)
+
+	// The audit log is the audit administrator's alone (三员分立): not even the system
+	// administrator reads it.
+	auh := &auditHandler{store: d.Store}
+	in.GET("/audit", allow(mzflow.RoleAuditAdmin), auh.list)
+	in.GET("/audit/verify", allow(mzflow.RoleAuditAdmin), auh.verify)
 
 	r.NoRoute(func(c *gin.Context) {
 		if len(c.Request.URL.Path) >= 4 && c.Request.URL.Path[:4] == "/api" {

@@ -104,6 +104,7 @@ func (h *authHandler) login(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now, username := h.now(), string(req.Username)
+	c.Set(auditUsernameKey, username)
 	keys := throttleKeysFor(username, c.ClientIP())
 	if !h.notLocked(c, now, keys.address, keys.account) {
 		return

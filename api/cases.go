@@ -7,6 +7,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
 
 	"github.com/mzflow/mzflow"
 	"github.com/mzflow/mzflow/calendar"
@@ -56,6 +58,16 @@ type caseHandler struct {
 	county string
 	// slots bounds this process's updates in flight per workflow (update).
 	slots updateSlots
+	// audit counts the day's reveals and records reveals on closed cases.
+	audit RevealStore
+}
+
+// RevealStore is what a reveal needs beyond reading the case: the day's count, the
+// security administrators' inbox and the timeline of a closed case.
+type RevealStore interface {
+	CountAudit(ctx context.Context, userID int64, action string, status int, since time.Time) (int64, error)
+	NotifyRole(ctx context.Context, role mzflow.Role, n store.Notification) (int, error)
+	AppendCaseEvent(ctx context.Context, caseID string, e store.TimelineEvent) (int, error)
 }
 
 // applicantRequest: the ID number is checked by rules.ValidateID (GB 11643), not here.
@@ -470,29 +482,88 @@ func (h *caseHandler) caseUpdate(name string) gin.HandlerFunc {
 	}
 }
 
-// reveal shows the full ID number to a county role; the workflow's validator decides who
-// may, and the reveal lands in the case's timeline before the number is sent.
+// revealRequest: why the full number is needed, kept in the case's timeline.
+type revealRequest struct {
+	Reason text `json:"reason" binding:"required,min=2,max=200" label:"查看原因"`
+}
+
+// revealAction is the reveal's audit action, which the daily cap counts.
+const revealAction = "POST /cases/:id/reveal"
+
+// reveal shows the full ID number to a county role, for a reason, at most the rules'
+// security.reveal_daily_cap times per user and day (China time): past it the reveal is
+// refused with reveal_cap_reached and the security administrators are told. The reveal
+// lands in the case's timeline before the number is sent: through the workflow while the
+// case runs, written by the API once it is closed. The audit row is the middleware's.
 func (h *caseHandler) reveal(c *gin.Context) {
 	cs, ok := h.loadCase(c, c.Param("id"))
 	if !ok || !may(c, mzflow.ActReveal, cs.Program) {
 		return
 	}
-	arg := workflows.ReasonInput{Reason: "查看完整身份证号码", Actor: actorOf(principalOf(c))}
-	if err := update(c.Request.Context(), h.wf, &h.slots, cs.WorkflowID, workflows.UpdateReveal, "", arg, nil); err != nil {
+	var req revealRequest
+	if c.Request.ContentLength == 0 {
+		// No body at all: the same message as an empty reason.
+		if err := binding.Validator.ValidateStruct(&req); err != nil {
+			fail(c, bindError(&req, err))
+			return
+		}
+	} else if !bind(c, &req) {
+		return
+	}
+	p := principalOf(c)
+	ctx := c.Request.Context()
+	if !h.underRevealCap(c, p) {
+		return
+	}
+	arg := workflows.ReasonInput{Reason: string(req.Reason), Actor: actorOf(p)}
+	if err := update(ctx, h.wf, &h.slots, cs.WorkflowID, workflows.UpdateReveal, "", arg, nil); err != nil {
 		if mzflow.ErrorCode(err) != mzflow.CodeConflict {
 			fail(c, err)
 			return
 		}
 		// A closed case has no workflow to record the reveal; the duty was checked above.
+		data, _ := json.Marshal(map[string]string{"request_id": requestID(c)})
+		ev := store.TimelineEvent{Type: store.EventRevealedAfterClose, Step: cs.Step, ActorID: &p.ID, ActorName: p.Name,
+			ActorRole: p.Role, At: h.now(), Comment: string(req.Reason), Data: string(data)}
+		if _, err := h.audit.AppendCaseEvent(ctx, cs.ID, ev); err != nil {
+			fail(c, err)
+			return
+		}
 	}
 	id, err := h.keys.Open(cs.IDNumberEnc)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	// Logged with IDs only, never the number: the audit trail beside the timeline entry.
-	h.log.Info("id number revealed", "request_id", requestID(c), "case_id", cs.ID, "user_id", principalOf(c).ID)
 	c.JSON(http.StatusOK, RevealView{IDNumber: string(id)})
+}
+
+// underRevealCap reports whether p may reveal once more today; when not, it refuses
+// with reveal_cap_reached and tells every active security administrator (once per user
+// and day: the notification's dedup key).
+func (h *caseHandler) underRevealCap(c *gin.Context, p *Principal) bool {
+	ctx := c.Request.Context()
+	limit := h.rules().SecurityOf().RevealDailyCap
+	now := h.now().In(calendar.Zone)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, calendar.Zone)
+	n, err := h.audit.CountAudit(ctx, p.ID, revealAction, http.StatusOK, day)
+	if err != nil {
+		fail(c, err)
+		return false
+	}
+	if n < int64(limit) {
+		return true
+	}
+	auditDetail(c, "reveal cap "+strconv.Itoa(limit)+" reached")
+	note := store.Notification{DedupKey: "reveal-cap/" + strconv.FormatInt(p.ID, 10) + "/" + day.Format("2006-01-02"),
+		SubjectKind: "audit", Kind: "alert", Title: "查看身份证号码超限", CreatedAt: h.now(),
+		Text: fmt.Sprintf("用户 %s（%s，%s）今日查看完整身份证号码已达上限 %d 次，之后的查看已被拒绝，请核查",
+			p.Username, p.Role.Name(), p.Org.Name, limit)}
+	if _, err := h.audit.NotifyRole(ctx, mzflow.RoleSecurityAdmin, note); err != nil {
+		h.log.Error("reveal cap: notifying the security administrators failed", "request_id", requestID(c), "err", err)
+	}
+	fail(c, mzflow.Errorf(mzflow.CodeRevealCapReached, "今日查看完整身份证号码已达上限（%d 次），已通知安全管理员；确需查看请明日再试或联系安全管理员", limit))
+	return false
 }
 
 func idempotencyID(c *gin.Context, name string) string {

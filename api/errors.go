@@ -32,6 +32,7 @@ var statusOf = map[mzflow.Code]int{
 	mzflow.CodePayloadTooLarge:        http.StatusRequestEntityTooLarge,
 	mzflow.CodeTooManyAttempts:        http.StatusTooManyRequests,
 	mzflow.CodeCaseBusy:               http.StatusTooManyRequests,
+	mzflow.CodeRevealCapReached:       http.StatusTooManyRequests,
 	mzflow.CodeUnavailable:            http.StatusServiceUnavailable,
 	mzflow.CodeInternal:               http.StatusInternalServerError,
 }

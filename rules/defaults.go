@@ -16,7 +16,7 @@ func Defaults() *Rules {
 		mzflow.Tekun:   tekun(),
 		mzflow.Linshi:  linshi(),
 		mzflow.Veteran: veteran(),
-	}}
+	}, Security: defaultSecurity()}
 }
 
 // withCommon fills what every program shares. No national text sets reminders or

@@ -200,8 +200,11 @@ func (w *walker) mapping(n *yaml.Node, path string, each func(key, val *yaml.Nod
 
 func (w *walker) top(r *Rules, root *yaml.Node) error {
 	return w.mapping(root, "", func(k, v *yaml.Node, path string) error {
+		if k.Value == "security" {
+			return w.security(&r.Security, v, path)
+		}
 		if k.Value != "programs" {
-			return w.errorf(k, path, "未知的顶层字段（只允许 programs）")
+			return w.errorf(k, path, "未知的顶层字段（只允许 programs、security）")
 		}
 		return w.mapping(v, path, func(k, v *yaml.Node, path string) error {
 			p := mzflow.Program(k.Value)

@@ -46,6 +46,9 @@ func TestParseOverlay(t *testing.T) {
 			r.Programs[mzflow.Dibao].Steps[mzflow.StepPublicity] = Step{Limit: mzflow.Limit{N: 20, Unit: mzflow.Seconds}}
 		}},
 		{"Empty", "", func(r *Rules) {}},
+		{"Security", "security:\n  reveal_daily_cap: 5\n  audit_retention_days: 365\n", func(r *Rules) {
+			r.Security = Security{RevealDailyCap: 5, AuditRetentionDays: 365}
+		}},
 		{"CommentsOnly", "# nothing to change\n", func(r *Rules) {}},
 		{"NullPrograms", "programs:\n", func(r *Rules) {}},
 		{"NullProgram", "programs:\n  tekun:\n", func(r *Rules) {}},
@@ -120,6 +123,9 @@ func TestParseErrors(t *testing.T) {
 		{"ErrYAMLTab", "programs:\n\tdibao: {}\n", 2, "", "YAML 格式错误"},
 		{"ErrTwoDocuments", "programs: {}\n---\nprograms: {}\n", 2, "", "只能包含一个 YAML 文档"},
 		{"ErrRootList", "- dibao\n", 1, "", "应为映射"},
+		{"ErrRetentionBelowFloor", "security:\n  audit_retention_days: 90\n", 2, "security.audit_retention_days", "应为 180 至 3650 之间的整数"},
+		{"ErrRevealCapZero", "security:\n  reveal_daily_cap: 0\n", 2, "security.reveal_daily_cap", "应为 1 至 1000 之间的整数"},
+		{"ErrSecurityKey", "security:\n  reveal_cap: 3\n", 2, "security.reveal_cap", "未知的字段"},
 		{"ErrTopLevelKey", "programs: {}\nprogram:\n  dibao: {}\n", 2, "program", "未知的顶层字段"},
 		{"ErrUnknownProgram", "programs:\n  dibao: {}\n  wubao:\n    overall_limit: 30WD\n", 3, "programs.wubao", "未知的项目"},
 		{"ErrDuplicateProgram", "programs:\n  dibao: {}\n  dibao: {}\n", 3, "programs.dibao", "重复的键（第2行已设置）"},

@@ -73,9 +73,10 @@ type Program struct {
 	Steps map[mzflow.Step]Step `json:"steps" yaml:"steps"`
 }
 
-// Rules is the whole rules document: one Program per program.
+// Rules is the whole rules document: one Program per program, and the security settings.
 type Rules struct {
 	Programs map[mzflow.Program]*Program `json:"programs" yaml:"programs"`
+	Security Security                    `json:"security" yaml:"security"`
 }
 
 // householdCategories are the keys of RecheckMonths, the household_category values of
@@ -128,7 +129,7 @@ func (r *Rules) Clone() *Rules {
 	if r == nil {
 		return nil
 	}
-	c := &Rules{}
+	c := &Rules{Security: r.Security}
 	if r.Programs != nil {
 		c.Programs = make(map[mzflow.Program]*Program, len(r.Programs))
 		for k, p := range r.Programs {

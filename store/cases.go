@@ -154,7 +154,7 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 				return err
 			}
 		}
-		if err := tx.Where("subject_kind = ? AND subject_id = ? AND seq > ?", SubjectCase, c.ID, lastSeq).Delete(&TimelineEvent{}).Error; err != nil {
+		if err := tx.Where("subject_kind = ? AND subject_id = ? AND seq > ? AND type NOT IN ?", SubjectCase, c.ID, lastSeq, recordedOutsideWorkflow).Delete(&TimelineEvent{}).Error; err != nil {
 			return err
 		}
 		if len(notes) > 0 {

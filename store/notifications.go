@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/mzflow/mzflow"
 )
@@ -68,4 +70,27 @@ func (s *Store) CaseNotifications(ctx context.Context, caseID string) ([]Notific
 	ns := []Notification{}
 	err := s.db.WithContext(ctx).Where("subject_kind = ? AND subject_id = ?", SubjectCase, caseID).Order("seq").Order("dedup_key").Find(&ns).Error
 	return ns, translate(err, "通知")
+}
+
+// NotifyRole puts n in the inbox of every active user of role, once: each copy's dedup
+// key is n.DedupKey and the user's ID, so telling the same thing again adds nothing. It
+// returns how many users were told.
+func (s *Store) NotifyRole(ctx context.Context, role mzflow.Role, n Notification) (int, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Model(&User{}).Where("role = ? AND active = ?", role, true).Order("id").Pluck("id", &ids).Error; err != nil {
+		return 0, translate(err, "用户")
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	notes := make([]Notification, len(ids))
+	for i, id := range ids {
+		notes[i] = n
+		notes[i].ID, notes[i].UserID = 0, id
+		notes[i].DedupKey = n.DedupKey + "/" + strconv.FormatInt(id, 10)
+		notes[i].CreatedAt = n.CreatedAt.UTC()
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "dedup_key"}}, DoNothing: true}).
+		Create(&notes).Error
+	return len(ids), translate(err, "通知")
 }

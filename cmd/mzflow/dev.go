@@ -170,6 +170,9 @@ func runDev(ctx context.Context, cfg *devConfig) error {
 		Every: 5 * time.Second, Settle: 5 * time.Second, Lookback: time.Hour}).Start(ctx)
 	defer stopCheck()
 
+	// The audit log's retention: daily, deleting only rows past security.audit_retention_days.
+	go api.AuditRetention(ctx, st, current.Load, time.Now, log)
+
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Store: st, Calendar: cal, Rules: current.Load, Temporal: temporalHealth{tc},
 			Workflows: tc, Keys: keys,

@@ -162,6 +162,8 @@ func apiCmd() *cobra.Command {
 				return err
 			}
 			log := cn.log
+			// The audit log's retention, in every API process (deleting twice is harmless).
+			go api.AuditRetention(ctx, cn.st, current.Load, time.Now, log)
 			srv := &http.Server{Addr: addr, ReadHeaderTimeout: 10 * time.Second,
 				Handler: api.New(api.Deps{Store: cn.st, Calendar: cn.cal, Rules: current.Load, Temporal: temporalHealth{cn.tc},
 					Workflows: cn.tc, Keys: cn.keys, County: county,

@@ -76,6 +76,8 @@ var routeRules = map[string]routeRule{
 	"POST /api/v1/auth/totp":          {public: true},
 	"POST /api/v1/me/totp/enroll":     {who: everyone},
 	"POST /api/v1/me/totp/confirm":    {who: everyone},
+	"GET /api/v1/audit":               {who: []mzflow.Role{mzflow.RoleAuditAdmin}, query: []string{"", "format=xlsx", "action=POST"}},
+	"GET /api/v1/audit/verify":        {who: []mzflow.Role{mzflow.RoleAuditAdmin}},
 	"GET /api/v1/admin/signin-policy": {who: []mzflow.Role{mzflow.RoleSecurityAdmin}},
 	"PUT /api/v1/admin/users/:id/role": {who: []mzflow.Role{mzflow.RoleSecurityAdmin}, obj: "user",
 		body: func(target) any { return map[string]any{"role": "county_approver"} }},
@@ -355,8 +357,10 @@ func TestRoutesRolesScopes(t *testing.T) {
 						case key == "POST /api/v1/tasks/:id/reassign":
 							body = map[string]any{"user_id": me.ID, "reason": "越权改派"}
 						}
-						var raw json.RawMessage
-						code := call(t, r.Method, url, e.as(u.name), body, &raw)
+						code, raw, err := request(context.Background(), http.DefaultClient, r.Method, url, e.as(u.name), "", body, nil)
+						if err != nil {
+							t.Fatalf("%s %s: %v", r.Method, url, err)
+						}
 						requests++
 						what := u.name + " " + r.Method + " " + url[len(e.base):] + " (" + obj.name + ")"
 						// A filter naming a township or program outside the caller's scope is

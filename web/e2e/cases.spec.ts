@@ -62,6 +62,9 @@ test('a 低保 application filed by the clerk is moved by each role until approv
   })
   // The reviewer may see the full ID number; the reveal is logged in the timeline.
   await reviewer.getByTestId('reveal').click()
+  const why = reviewer.locator('.el-message-box')
+  await why.getByRole('textbox').fill('核对户籍信息')
+  await why.getByRole('button', { name: '查看' }).click()
   await expect(reviewer.getByTestId('id-number')).toHaveText(idNumber('19560312', 21))
   await expect(reviewer.getByTestId('timeline')).toContainText('查看身份证号码')
 

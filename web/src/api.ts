@@ -308,7 +308,8 @@ export const api = {
   /** A case action (objections, withdraw, materials, extend) answers the case after it. */
   caseAction: (id: string, action: 'objections' | 'withdraw' | 'materials' | 'extend', body: unknown) =>
     request<CaseView>('POST', `/cases/${encodeURIComponent(id)}/${action}`, { body }),
-  reveal: (id: string) => request<{ id_number: string }>('POST', `/cases/${encodeURIComponent(id)}/reveal`, { body: {} }),
+  reveal: (id: string, reason: string) =>
+    request<{ id_number: string }>('POST', `/cases/${encodeURIComponent(id)}/reveal`, { body: { reason } }),
   // The key makes a retried click (a slow answer, a double click) decide once.
   decide: (id: string, body: unknown, idempotencyKey: string) =>
     request<CaseView>('POST', `/tasks/${encodeURIComponent(id)}/decide`, {
@@ -328,6 +329,9 @@ export const api = {
   changePassword: (oldPassword: string, newPassword: string) =>
     request<unknown>('POST', '/me/password', { body: { old_password: oldPassword, new_password: newPassword } }),
   calendarYear: (year: number) => request<CalendarYear>('GET', `/admin/calendar/${year}`),
+  /** The audit log (audit_admin only); auditExport is the same filter as an xlsx file. */
+  audit: (q: Query) => request<Page<AuditEntry>>('GET', '/audit', { query: q }),
+  auditVerify: () => request<AuditCheck>('GET', '/audit/verify'),
   /** The step tables; programs.ts loads them once per page session. */
   programs: () => request<ProgramView[]>('GET', '/programs'),
 }
@@ -489,4 +493,62 @@ export const retryable = (e: unknown): boolean => e instanceof ApiError && (e.st
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message
   return '发生未知错误'
+}
+
+/** One row of the audit log (GET /audit). */
+export interface AuditEntry {
+  id: number
+  at: string
+  user_id: number
+  username: string
+  role: string
+  role_name: string
+  org_code: string
+  address: string
+  action: string
+  object: string
+  result: 'ok' | 'denied' | 'failed' | 'error'
+  status: number
+  request_id: string
+  detail: string
+}
+
+/** What GET /audit/verify found walking the hash chain. */
+export interface AuditCheck {
+  ok: boolean
+  checked: number
+  first_break?: { id: number; reason: string }
+}
+
+/**
+ * Downloads the audit rows of a filter as xlsx: fetched with the token (a plain link
+ * would carry none), then saved through an object URL.
+ */
+export async function downloadAudit(q: Query): Promise<void> {
+  const headers: Record<string, string> = {}
+  if (session.token) headers.Authorization = `Bearer ${session.token}`
+  let res: Response
+  try {
+    res = await fetch(buildURL('/audit', { ...q, format: 'xlsx' }), { headers })
+  } catch {
+    throw new ApiError(0, 'network', '无法连接服务器，请检查网络')
+  }
+  if (!res.ok) {
+    let e: { code?: string; message?: string } | undefined
+    try {
+      e = (await res.json())?.error
+    } catch {
+      e = undefined
+    }
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message || statusMessages[res.status] || `导出失败（${res.status}）`)
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'audit.xlsx'
+  const url = URL.createObjectURL(await res.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  URL.revokeObjectURL(url)
 }

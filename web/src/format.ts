@@ -93,6 +93,7 @@ export const eventNames: Record<string, string> = {
   escalated: '逾期督办',
   overall_escalated: '总时限逾期督办',
   id_revealed: '查看身份证号码',
+  id_revealed_after_close: '查看身份证号码（办结后）',
   withdrawn: '撤回申请',
   objection: '收到异议',
   publicity_started: '开始公示',

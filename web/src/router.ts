@@ -28,6 +28,7 @@ export const router = createRouter({
         { path: 'notifications', name: 'notifications', component: () => import('./views/NotificationsView.vue'), meta: { title: '消息' } },
         { path: 'admin/rules', name: 'rules', component: () => import('./views/admin/RulesView.vue'), meta: { title: '办理规则' } },
         { path: 'admin/users', name: 'users', component: () => import('./views/admin/UsersView.vue'), meta: { title: '用户与单位' } },
+        { path: 'admin/audit', name: 'audit', component: () => import('./views/admin/AuditView.vue'), meta: { title: '审计日志' } },
         { path: 'admin/calendar', name: 'calendar', component: () => import('./views/admin/CalendarView.vue'), meta: { title: '工作日历' } },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
       ],

@@ -1,0 +1,41 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/mzflow/mzflow"
+	"github.com/mzflow/mzflow/store"
+	"github.com/mzflow/mzflow/store/storetest"
+)
+
+// A reveal on a closed case is written after the workflow's last event, and a
+// reprojection of the closed case (mzflow reproject) neither removes nor reports it.
+func TestAppendCaseEventSurvivesReprojection(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, cst)
+		c := newCase("C9", townYL, mzflow.Dibao, "王芳", t0)
+		c.LastSeq = 2
+		p := &store.Projection{Case: c, Events: []store.TimelineEvent{
+			{Seq: 1, Type: "submitted", At: t0, Data: "{}"}, {Seq: 2, Type: "withdrawn", At: t0, Data: "{}"}}}
+		mustApply(t, st, p)
+		for want := 3; want <= 4; want++ {
+			seq, err := st.AppendCaseEvent(ctx, "C9", store.TimelineEvent{Type: store.EventRevealedAfterClose, At: t0, Comment: "复核", Data: "{}"})
+			if err != nil || seq != want {
+				t.Fatalf("AppendCaseEvent = %d, %v; want seq %d", seq, err, want)
+			}
+		}
+		changes, err := st.Reproject(ctx, p)
+		if err != nil || len(changes) != 0 {
+			t.Errorf("reproject = %v, %v; want no changes", changes, err)
+		}
+		force := *p
+		force.Force = true
+		mustApply(t, st, &force)
+		es, _ := st.CaseTimeline(ctx, "C9")
+		if len(es) != 4 || es[3].Type != store.EventRevealedAfterClose {
+			t.Errorf("timeline after a forced projection: %+v, want the two reveals kept", es)
+		}
+	})
+}
