@@ -278,6 +278,7 @@ func (h *authHandler) authenticate(c *gin.Context) {
 		return
 	}
 	if !scopeAllows(sess.Scope, c.Request.Method+" "+c.FullPath()) {
+		c.Set(auditUsernameKey, u.Username) // the denial is this user's in the audit log
 		if sess.Scope == store.ScopePassword {
 			fail(c, mzflow.Errorf(mzflow.CodePasswordChangeRequired, "请先修改密码（初始密码或密码已过期）"))
 		} else {

@@ -352,6 +352,12 @@ func TestSecondFactor(t *testing.T) {
 		if a.Code != 200 || a.Body["token"] == nil {
 			t.Fatalf("the next code = %d %v, want the token", a.Code, a.Body)
 		}
+		// The second step is the supervisor's in the audit log, both ways, and so is what the
+		// restricted token was refused.
+		if rows := f.auditRows(t, ""); !hasRow(rows, "supervisor", "POST /auth/totp", 200) || !hasRow(rows, "supervisor", "POST /auth/totp", 401) ||
+			!hasRow(rows, "supervisor", "GET /tasks", 403) {
+			t.Errorf("audit rows %+v: want the supervisor's second step, failed and done", rows)
+		}
 		if a := second(ch, next); a.Code != 401 {
 			t.Errorf("the challenge again = %d, want 401 (single use)", a.Code)
 		}

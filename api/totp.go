@@ -79,6 +79,7 @@ func (h *authHandler) secondFactor(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	c.Set(auditUsernameKey, u.Username) // the sign-in's second step is the user's in the audit log
 	keys := throttleKeysFor(u.Username, c.ClientIP())
 	if !h.notLocked(c, now, keys.address, keys.account, codeKey(u.ID)) {
 		return
