@@ -19,7 +19,6 @@ type AuditStore interface {
 	AppendAudit(ctx context.Context, e *store.AuditEntry) error
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, int64, error)
 	EachAudit(ctx context.Context, f store.AuditFilter, max int, fn func(*store.AuditEntry) error) error
-	CountAudit(ctx context.Context, userID int64, action string, status int, since time.Time) (int64, error)
 	VerifyAudit(ctx context.Context) (store.AuditCheck, error)
 	PruneAudit(ctx context.Context, cutoff, now time.Time) (int64, error)
 	RevealStore

@@ -65,7 +65,7 @@ type caseHandler struct {
 // RevealStore is what a reveal needs beyond reading the case: the day's count, the
 // security administrators' inbox and the timeline of a closed case.
 type RevealStore interface {
-	CountAudit(ctx context.Context, userID int64, action string, status int, since time.Time) (int64, error)
+	TakeRevealSlot(ctx context.Context, userID int64, day string, limit int) (bool, error)
 	NotifyRole(ctx context.Context, role mzflow.Role, n store.Notification) (int, error)
 	AppendCaseEvent(ctx context.Context, caseID string, e store.TimelineEvent) (int, error)
 }
@@ -487,9 +487,6 @@ type revealRequest struct {
 	Reason text `json:"reason" binding:"required,min=2,max=200" label:"查看原因"`
 }
 
-// revealAction is the reveal's audit action, which the daily cap counts.
-const revealAction = "POST /cases/:id/reveal"
-
 // reveal shows the full ID number to a county role, for a reason, at most the rules'
 // security.reveal_daily_cap times per user and day (China time): past it the reveal is
 // refused with reveal_cap_reached and the security administrators are told. The reveal
@@ -546,12 +543,12 @@ func (h *caseHandler) underRevealCap(c *gin.Context, p *Principal) bool {
 	limit := h.rules().SecurityOf().RevealDailyCap
 	now := h.now().In(calendar.Zone)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, calendar.Zone)
-	n, err := h.audit.CountAudit(ctx, p.ID, revealAction, http.StatusOK, day)
+	took, err := h.audit.TakeRevealSlot(ctx, p.ID, day.Format("2006-01-02"), limit)
 	if err != nil {
 		fail(c, err)
 		return false
 	}
-	if n < int64(limit) {
+	if took {
 		return true
 	}
 	auditDetail(c, "reveal cap "+strconv.Itoa(limit)+" reached")

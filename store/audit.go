@@ -185,15 +185,6 @@ func (s *Store) EachAudit(ctx context.Context, f AuditFilter, max int, fn func(*
 	}
 }
 
-// CountAudit counts a user's rows of one action and status since a time: the reveals of
-// the day, for the reveal cap.
-func (s *Store) CountAudit(ctx context.Context, userID int64, action string, status int, since time.Time) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&AuditEntry{}).
-		Where("user_id = ? AND action = ? AND at >= ? AND status = ?", userID, action, since.UTC(), status).Count(&n).Error
-	return n, translate(err, "审计记录")
-}
-
 // AuditCheck is what VerifyAudit found: how many rows it checked and the first break.
 type AuditCheck struct {
 	OK         bool        `json:"ok"`

@@ -18,23 +18,23 @@ var cst = time.FixedZone("CST", 8*3600)
 func TestMigrate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := t.Context()
-		t.Run("second run is a no-op at version 7", func(t *testing.T) {
+		t.Run("second run is a no-op at version 8", func(t *testing.T) {
 			for run := 2; run <= 3; run++ {
 				got, err := st.Migrate(ctx)
 				if err != nil {
 					t.Fatalf("Migrate run %d: %v", run, err)
 				}
-				if want := int64(7); got != want {
+				if want := int64(8); got != want {
 					t.Errorf("Migrate run %d = version %d, want %d", run, got, want)
 				}
 			}
 		})
-		t.Run("schema version is 7", func(t *testing.T) {
+		t.Run("schema version is 8", func(t *testing.T) {
 			got, err := st.SchemaVersion(ctx)
 			if err != nil {
 				t.Fatalf("SchemaVersion: %v", err)
 			}
-			if want := int64(7); got != want {
+			if want := int64(8); got != want {
 				t.Errorf("SchemaVersion = %d, want %d", got, want)
 			}
 		})

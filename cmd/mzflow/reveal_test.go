@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
+	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -84,5 +88,22 @@ func TestRevealReasonCapAndTimeline(t *testing.T) {
 	if len(after.Timeline) != len(closed.Timeline)+1 || !strings.HasPrefix(after.Timeline[len(after.Timeline)-1].Type, "id_revealed") {
 		t.Errorf("timeline after a reveal on the closed case: %d entries (was %d), last %+v; want one more id_revealed",
 			len(after.Timeline), len(closed.Timeline), after.Timeline[len(after.Timeline)-1])
+	}
+
+	// At the same moment, 30 more reveals by the approver, who has made one today: the cap
+	// holds for them too (each takes its slot of the day before it reveals).
+	var wg sync.WaitGroup
+	var burst atomic.Int32
+	for range 30 {
+		wg.Go(func() {
+			var v revealAnswer
+			if code, _, err := request(context.Background(), http.DefaultClient, "POST", url, e.as("approver"), "", reason, &v); err == nil && code == 200 && v.IDNumber != "" {
+				burst.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := burst.Load(); n != 19 {
+		t.Errorf("30 reveals at once: %d answered, want the 19 left under the cap of 20", n)
 	}
 }
