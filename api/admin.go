@@ -187,6 +187,24 @@ type passwordRequest struct {
 	NewPassword string `json:"new_password" binding:"required,maxbytes=72,nefield=OldPassword" label:"新密码"`
 }
 
+// setPassword sets u's password under the policy (field names the request's field in a
+// refusal): not one of the last passwordHistory, hashed, kept in the history; initial
+// marks one the user must change at the next sign-in. Every session but keepSession ends.
+func (h *adminHandler) setPassword(ctx context.Context, u *store.User, field, pw string, initial bool, keepSession int64, now time.Time) error {
+	recent, err := h.store.PasswordHashes(ctx, u.ID, passwordHistory)
+	if err != nil {
+		return err
+	}
+	if err := checkPassword(field, pw, u.Username, recent); err != nil {
+		return err
+	}
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	return h.store.SetPassword(ctx, u.ID, hash, initial, keepSession, passwordHistory, now)
+}
+
 // changePassword answers POST /me/password for every signed-in user, under the password
 // policy; the user's other sessions end. A session restricted to the password change
 // moves on to what the user must do next (enrol the second factor, or nothing).
@@ -201,22 +219,8 @@ func (h *adminHandler) changePassword(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	recent, err := h.store.PasswordHashes(ctx, p.ID, passwordHistory)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if err := checkPassword("new_password", req.NewPassword, p.Username, recent); err != nil {
-		fail(c, err)
-		return
-	}
-	hash, err := HashPassword(req.NewPassword)
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	now := h.now()
-	if err := h.store.SetPassword(ctx, p.ID, hash, false, p.sessionID, passwordHistory, now); err != nil {
+	if err := h.setPassword(ctx, p.User, "new_password", req.NewPassword, false, p.sessionID, now); err != nil {
 		fail(c, err)
 		return
 	}

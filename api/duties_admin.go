@@ -92,22 +92,7 @@ func (h *adminHandler) resetPassword(c *gin.Context) {
 		fail(c, mzflow.Errorf(mzflow.CodeForbidden, "三员账号的密码只能由安全管理员重置"))
 		return
 	}
-	ctx := c.Request.Context()
-	recent, err := h.store.PasswordHashes(ctx, u.ID, passwordHistory)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if err := checkPassword("password", req.Password, u.Username, recent); err != nil {
-		fail(c, err)
-		return
-	}
-	hash, err := HashPassword(req.Password)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if err := h.store.SetPassword(ctx, u.ID, hash, true, 0, passwordHistory, h.now()); err != nil {
+	if err := h.setPassword(c.Request.Context(), u, "password", req.Password, true, 0, h.now()); err != nil {
 		fail(c, err)
 		return
 	}

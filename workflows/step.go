@@ -331,18 +331,16 @@ const (
 // checkText refuses multi-line text the API would refuse (mzflow.CheckText, length), so
 // a caller that bypasses the API records nothing the API would not.
 func checkText(field, label, s string, max int) error {
-	if why := mzflow.CheckText(s); why != "" {
-		return refuseField(mzflow.CodeInvalid, field, label+why)
-	}
-	if len([]rune(s)) > max {
-		return refuseField(mzflow.CodeInvalid, field, label+"不能超过 "+strconv.Itoa(max)+" 个字")
-	}
-	return nil
+	return checkString(mzflow.CheckText, field, label, s, max)
 }
 
 // checkLine is checkText for single-line text.
 func checkLine(field, label, s string, max int) error {
-	if why := mzflow.CheckLine(s); why != "" {
+	return checkString(mzflow.CheckLine, field, label, s, max)
+}
+
+func checkString(check func(string) string, field, label, s string, max int) error {
+	if why := check(s); why != "" {
 		return refuseField(mzflow.CodeInvalid, field, label+why)
 	}
 	if len([]rune(s)) > max {

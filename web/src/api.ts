@@ -339,6 +339,16 @@ export const api = {
 /** The header's unread count, refreshed by AppLayout and by the notifications page. */
 export const inbox = reactive({ unread: 0 })
 
+/** Ends the session on the server (when it still answers) and in this tab. */
+export async function signOut(): Promise<void> {
+  try {
+    await api.logout()
+  } catch {
+    /* the token is dropped either way */
+  }
+  clearSession()
+}
+
 export async function refreshUnread(): Promise<void> {
   inbox.unread = (await api.notifications({ unread: 'true', page_size: 1 })).unread
 }
