@@ -98,11 +98,17 @@ func (a *Activities) Diff(ctx context.Context, in workflows.ProjectInput) ([]str
 
 // Reproject: see Diff.
 func (a *Activities) Reproject(ctx context.Context, in workflows.ProjectInput) ([]string, error) {
+	return a.ReprojectOver(ctx, in, 0)
+}
+
+// ReprojectOver is store.ReprojectOver for a workflow's answer: seen is the row's revision
+// read before the workflow was asked.
+func (a *Activities) ReprojectOver(ctx context.Context, in workflows.ProjectInput, seen int64) ([]string, error) {
 	p, err := a.projection(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return a.Store.Reproject(ctx, p)
+	return a.Store.ReprojectOver(ctx, p, seen)
 }
 
 // projection turns a workflow's projection into read-model rows: one notification per

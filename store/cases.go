@@ -126,6 +126,9 @@ func (s *Store) applyProjection(ctx context.Context, p *Projection) (applied boo
 		if len(revs) > 0 && revs[0] > c.Revision && !p.Force {
 			return nil // a later workflow task has projected already: this one is stale
 		}
+		if p.Force && p.ForceOver != 0 && (len(revs) == 0 || revs[0] != p.ForceOver) {
+			return nil // projected again since the check looked: newer than what it holds
+		}
 		applied = true
 		if err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},

@@ -141,4 +141,7 @@ type Projection struct {
 	FromSeq       int  // the notifications after this seq are exactly Notifications
 	TaskSeq       int  // the number of the workflow's last task; 0: remove none
 	Force         bool // write even over a newer revision
+	// ForceOver, with Force, writes only while the row is still at this revision: the one
+	// a check saw before it asked the workflow (0: over any).
+	ForceOver int64
 }

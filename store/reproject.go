@@ -16,12 +16,21 @@ import (
 // whatever revision is there (no workflow task of a finished case can write after it).
 // Nothing differing, it writes nothing, so running it again reports nothing.
 func (s *Store) Reproject(ctx context.Context, p *Projection) ([]string, error) {
+	return s.ReprojectOver(ctx, p, 0)
+}
+
+// ReprojectOver is Reproject for a workflow that may still move: seen is the row's
+// revision read before the workflow was asked for p, and the forced write lands only
+// while the row is still there. A decision projected in between is newer than p and
+// stays (the next check compares again); a row ahead of the workflow that was already
+// there when the check looked (an uncommitted workflow task's) is replaced.
+func (s *Store) ReprojectOver(ctx context.Context, p *Projection, seen int64) ([]string, error) {
 	changes, err := s.DiffProjection(ctx, p)
 	if err != nil || len(changes) == 0 {
 		return changes, err
 	}
 	force := *p
-	force.Force = true
+	force.Force, force.ForceOver = true, seen
 	_, err = s.applyProjection(ctx, &force)
 	return changes, err
 }

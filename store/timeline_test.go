@@ -39,3 +39,35 @@ func TestAppendCaseEventSurvivesReprojection(t *testing.T) {
 		}
 	})
 }
+
+// The read-model check forces the workflow's state over the row only when the row is
+// still the one it saw before asking the workflow: a projection written in between (a
+// decision made while the check ran) is newer than the state the check holds and stays.
+func TestReprojectOverOnlyTheRevisionSeen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := t.Context()
+		t0 := time.Date(2026, 3, 2, 9, 30, 0, 0, cst)
+		at := func(rev int64, status mzflow.CaseStatus) *store.Projection {
+			c := newCase("C8", townYL, mzflow.Dibao, "王芳", t0)
+			c.Revision, c.Status, c.LastSeq = rev, status, int(rev)
+			return &store.Projection{Case: c}
+		}
+		mustApply(t, st, at(1, mzflow.StatusInProgress))
+		seen := int64(1)                                                            // the check reads the row, then asks the workflow
+		mustApply(t, st, at(2, mzflow.StatusRejected))                              // meanwhile a decision is projected
+		changes, err := st.ReprojectOver(ctx, at(1, mzflow.StatusInProgress), seen) // the state the check was told
+		if err != nil || len(changes) == 0 {
+			t.Fatalf("ReprojectOver = %v, %v; want the difference reported", changes, err)
+		}
+		if cs, _ := st.CaseByID(ctx, "C8"); cs.Status != mzflow.StatusRejected || cs.Revision != 2 {
+			t.Errorf("after the check: %s at revision %d, want the decision's rejected at 2", cs.Status, cs.Revision)
+		}
+		// A row ahead of the workflow that the check saw (an uncommitted task's) is replaced.
+		if _, err := st.ReprojectOver(ctx, at(1, mzflow.StatusInProgress), 2); err != nil {
+			t.Fatal(err)
+		}
+		if cs, _ := st.CaseByID(ctx, "C8"); cs.Status != mzflow.StatusInProgress || cs.Revision != 1 {
+			t.Errorf("after the check over the row it saw: %s at revision %d, want in_progress at 1", cs.Status, cs.Revision)
+		}
+	})
+}

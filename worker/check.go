@@ -48,10 +48,16 @@ func Reproject(ctx context.Context, c client.Client, a *activities.Activities, w
 	if err != nil {
 		return nil, fmt.Errorf("reproject %s: %w", workflowID, err)
 	}
+	// The row is read before the workflow is asked again: a decision projected after
+	// the answer is newer than it and must not be written over.
+	cur, err := a.Store.CaseByID(ctx, snap.CaseID)
+	if err != nil {
+		return nil, err
+	}
 	if snap, err = State(ctx, c, workflowID); err != nil {
 		return nil, err
 	}
-	if _, err := a.Reproject(ctx, snap); err != nil {
+	if _, err := a.ReprojectOver(ctx, snap, cur.Revision); err != nil {
 		return nil, err
 	}
 	return changes, nil
